@@ -1,0 +1,93 @@
+package io.switchboard.api;
+
+import io.cloudevents.CloudEvent;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where a subscriber's firings go: a handler lambda, or a bus topic (re-publish). Create one with the static
+ * factories; instances are immutable and thread-safe.
+ */
+public sealed interface Sink permits Sink.Invoke, Sink.Topic {
+
+    /** A handler for one event at a time (the completing event of each firing). */
+    static Sink handler(EventHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new Invoke(firing -> {
+            handler.handle(firing.event());
+            return CompletableFuture.completedFuture(null);
+        }, false);
+    }
+
+    /** A handler that completes asynchronously. */
+    static Sink async(AsyncEventHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new Invoke(firing -> handler.handle(firing.event()).thenApply(v -> null), false);
+    }
+
+    /** A handler that receives the whole firing: all contributing events by input name, or a batch. */
+    static Sink firing(FiringHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new Invoke(firing -> {
+            handler.handle(firing);
+            return CompletableFuture.completedFuture(null);
+        }, false);
+    }
+
+    /** A handler whose returned event is the reply to a request (see {@code Switchboard.request}). */
+    static Sink replying(ReplyHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return new Invoke(firing -> CompletableFuture.completedFuture(handler.handle(firing.event())), true);
+    }
+
+    /** Re-publishes each firing's event to a topic of the default bus. */
+    static Sink topic(String topic) {
+        return new Topic(null, topic, UnaryOperator.identity());
+    }
+
+    /**
+     * Re-publishes each firing's event, transformed, to a topic of the named bus ({@code null}: the trigger's bus).
+     */
+    static Sink topic(String bus, String topic, UnaryOperator<CloudEvent> transform) {
+        return new Topic(bus, topic, transform);
+    }
+
+    /**
+     * The general form of a handler sink.
+     *
+     * @param invoker runs one attempt; the stage's value is the reply ({@code null} for none)
+     * @param replies whether this sink answers requests
+     */
+    record Invoke(Invoker invoker, boolean replies) implements Sink {
+        public Invoke {
+            Objects.requireNonNull(invoker, "invoker");
+        }
+    }
+
+    /**
+     * A re-publishing sink.
+     *
+     * @param bus       the bus name, or {@code null} for the trigger's bus
+     * @param topic     the topic to publish to
+     * @param transform applied to the event before publishing
+     */
+    record Topic(String bus, String topic, UnaryOperator<CloudEvent> transform) implements Sink {
+        public Topic {
+            Objects.requireNonNull(topic, "topic");
+            if (topic.isBlank()) {
+                throw new IllegalArgumentException("sink topic must not be blank");
+            }
+            Objects.requireNonNull(transform, "transform");
+        }
+    }
+
+    /** Runs one attempt of a firing. */
+    @FunctionalInterface
+    interface Invoker {
+        /** @return a stage completing with the reply ({@code null} for none), or exceptionally on failure */
+        CompletionStage<CloudEvent> invoke(Firing firing) throws Exception;
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * The Switchboard runtime: routing and dispatch, the CESQL evaluator, the in-memory bus, and the cron,
+ * timer and HTTP sources.
+ */
+module io.switchboard.core {
+    requires transitive io.switchboard.api;
+    requires transitive io.cloudevents.core;
+    requires io.cloudevents.formats.jackson;
+    requires io.cloudevents.http.basic;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+    requires com.cronutils;
+    requires jdk.httpserver;
+
+    // exports io.switchboard.core; (added with the runtime)
+    exports io.switchboard.core.time;
+    // exports io.switchboard.cesql; (added with the evaluator)
+
+    uses io.switchboard.spi.EventBusProvider;
+    uses io.switchboard.spi.EventSourceProvider;
+}
