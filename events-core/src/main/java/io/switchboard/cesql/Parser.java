@@ -75,7 +75,18 @@ final class Parser {
                     + " characters long, more than the limit of " + maxLength
                     + "; shorten it or raise Cesql.builder().maxExpressionLength(...)");
         }
-        Parser p = new Parser(src, functions, maxDepth);
+        try {
+            return new Parser(src, functions, maxDepth).parseAll();
+        } catch (StackOverflowError tooDeepForThisThread) {
+            // only reachable with a raised maxDepth on a thread with a small stack; the parser holds no locks or
+            // shared state, so recovering is safe
+            throw new CesqlException(CesqlErrorKind.PARSE, -1, "the expression nests too deeply for this thread's "
+                    + "stack; lower Cesql.builder().maxDepth(...) or parse on a thread with a larger stack");
+        }
+    }
+
+    private Node parseAll() {
+        Parser p = this;
         p.advance();
         if (p.kind == EOF) {
             throw p.error(0, "the expression is empty; expected a value such as type = 'com.example.created'");
