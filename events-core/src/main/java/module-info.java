@@ -14,7 +14,7 @@ module io.switchboard.core {
 
     // exports io.switchboard.core; (added with the runtime)
     exports io.switchboard.core.time;
-    // exports io.switchboard.cesql; (added with the evaluator)
+    exports io.switchboard.cesql;
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;
