@@ -12,7 +12,7 @@ module io.switchboard.core {
     requires com.cronutils;
     requires jdk.httpserver;
 
-    // exports io.switchboard.core; (added with the Switchboard class)
+    exports io.switchboard.core;
     exports io.switchboard.core.bus;
     exports io.switchboard.core.time;
     // exports io.switchboard.cesql; (added with the evaluator)
