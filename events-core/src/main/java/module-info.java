@@ -15,7 +15,7 @@ module io.switchboard.core {
     exports io.switchboard.core;
     exports io.switchboard.core.bus;
     exports io.switchboard.core.time;
-    // exports io.switchboard.cesql; (added with the evaluator)
+    exports io.switchboard.cesql;
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;
