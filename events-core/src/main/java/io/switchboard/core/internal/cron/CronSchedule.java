@@ -277,46 +277,15 @@ public final class CronSchedule {
             throw invalid(expression, "@every needs a duration, e.g. \"@every 90s\" or \"@every 1h30m\"");
         }
         Duration d;
-        if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
-            try {
-                d = Duration.parse(text);
-            } catch (RuntimeException e) {
-                throw invalid(expression, "'" + text + "' is not an ISO-8601 duration");
-            }
-        } else {
-            d = parseCompactDuration(expression, text);
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw invalid(expression, "the @every period must be positive");
+        try {
+            d = DurationText.parse("@every", text);
+        } catch (ConfigurationException e) {
+            throw invalid(expression, e.getMessage());
         }
         if (d.toMillis() < 1) {
             throw invalid(expression, "the @every period must be at least 1ms");
         }
         return d;
-    }
-
-    /** {@code 1h30m}, {@code 90s}, {@code 250ms}, {@code 2d}: one or more number-unit pairs, no spaces. */
-    private static Duration parseCompactDuration(String expression, String text) {
-        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text);
-        Duration total = Duration.ZERO;
-        int pos = 0;
-        while (pos < text.length()) {
-            if (!m.find(pos) || m.start() != pos) {
-                throw invalid(expression, "'" + text + "' is not a duration: use number-unit pairs such as 90s, 1h30m,"
-                        + " 250ms (units ms, s, m, h, d) or ISO-8601 such as PT1H30M");
-            }
-            long n = Long.parseLong(m.group(1));
-            Duration part = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            total = total.plus(part);
-            pos = m.end();
-        }
-        return total;
     }
 
     private static ConfigurationException invalid(String expression, String what) {
