@@ -2,12 +2,14 @@ package io.switchboard.core.internal.trigger;
 
 import io.cloudevents.CloudEvent;
 import io.switchboard.api.Scheduler;
+import io.switchboard.core.internal.cron.CronSchedule;
 import io.switchboard.core.internal.SubscriberCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -341,7 +343,7 @@ final class CorrelatingGate implements FiringGate {
 
     /** Must hold {@link #timers}. */
     private void scheduleReset() {
-        resetSchedule.next(lastReset).ifPresent(due -> {
+        resetSchedule.next(lastReset, ZoneOffset.UTC).ifPresent(due -> {
             lastReset = due;
             resetTask = scheduler.schedule(Duration.between(scheduler.now(), due), this::reset);
         });

@@ -5,6 +5,7 @@ import io.switchboard.api.Scheduler;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.internal.SubscriberCounters;
+import io.switchboard.core.internal.cron.CronSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +56,8 @@ public final class FiringGates {
         if (subscriber.resetCron() != null) {
             try {
                 reset = CronSchedule.parse(subscriber.resetCron());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(owner + ": resetOn cron '" + subscriber.resetCron() + "' is invalid: "
-                        + e.getMessage(), e);
+            } catch (ConfigurationException e) {
+                throw new ConfigurationException(owner + ": resetOn: " + e.getMessage(), e);
             }
         }
         return new CorrelatingGate(owner, condition, correlation, subscriber.within(), subscriber.levelTriggered(),

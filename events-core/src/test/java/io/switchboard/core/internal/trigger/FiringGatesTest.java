@@ -244,6 +244,7 @@ class FiringGatesTest {
     @Test
     void cronResetAcceptsMacrosAndSpringAndQuartz() {
         gate("a && b", b -> b.resetOn("@hourly"), "a", "b").close();
+        gate("a && b", b -> b.resetOn("@every 90s"), "a", "b").close();
         gate("a && b", b -> b.resetOn("0 0 * * * *"), "a", "b").close();
         gate("a && b", b -> b.resetOn("0 0 12 ? * MON-FRI"), "a", "b").close();
         assertThat(scheduler.pendingTasks()).isZero();
@@ -258,8 +259,8 @@ class FiringGatesTest {
         assertThatThrownBy(() -> gate("a && b", b -> b.correlateBy("orderId"), "a", "b"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("e.g. 'orderid'");
         assertThatThrownBy(() -> gate("a && b", b -> b.resetOn("every hour"), "a", "b"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("resetOn cron 'every hour' is invalid");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("resetOn: invalid schedule \"every hour\"");
         assertThatThrownBy(() -> gate("a && b", b -> b.resetOn("99 * * * *"), "a", "b"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("resetOn cron");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("resetOn: invalid schedule");
     }
 }
