@@ -53,6 +53,11 @@ final class SubscriberPipeline implements DeliveryPipeline {
     }
 
     @Override
+    public boolean defersCompletion() {
+        return batcher != null || debouncer != null;
+    }
+
+    @Override
     public CompletionStage<Void> close() {
         closed = true;
         if (batcher != null) {

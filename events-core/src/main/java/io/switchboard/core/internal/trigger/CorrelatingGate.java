@@ -170,9 +170,6 @@ final class CorrelatingGate implements FiringGate {
                 if (current == null && step.next != null) {
                     admitted(key, born);
                 }
-                if (step.fired != null) {
-                    counters.fired.increment();
-                }
                 return step.fired;
             }
         }

@@ -25,7 +25,7 @@ public final class FiringGates {
     /**
      * Validates the subscriber's condition against the trigger's inputs and creates its gate: a stateless gate for an
      * {@code ||}-only condition, a correlating gate otherwise. {@code null} means all inputs joined with {@code &&}.
-     * The gate counts {@code fired}, {@code evicted} and {@code uncorrelated} in {@code counters}.
+     * The gate counts {@code evicted} and {@code uncorrelated} in {@code counters}; the caller counts {@code fired}.
      *
      * @throws ConfigurationException if the condition is malformed (with the column), names an unknown input (the
      *                                message lists the known inputs), can never fire, or the correlation attribute or
@@ -40,7 +40,7 @@ public final class FiringGates {
                 : Condition.compile(subscriber.condition(), known, owner);
         if (condition.stateless()) {
             warnAboutUnusedOptions(owner, condition, subscriber);
-            return new StatelessGate(condition, counters);
+            return new StatelessGate(condition);
         }
         AttributeReader correlation = null;
         if (subscriber.correlateBy() != null) {

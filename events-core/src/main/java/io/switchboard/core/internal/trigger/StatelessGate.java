@@ -1,7 +1,6 @@
 package io.switchboard.core.internal.trigger;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.core.internal.SubscriberCounters;
 
 import java.util.Map;
 import java.util.Set;
@@ -14,11 +13,9 @@ import java.util.Set;
 final class StatelessGate implements FiringGate {
 
     private final Set<String> inputs;
-    private final SubscriberCounters counters;
 
-    StatelessGate(Condition condition, SubscriberCounters counters) {
+    StatelessGate(Condition condition) {
         this.inputs = Set.copyOf(condition.inputs());
-        this.counters = counters;
     }
 
     @Override
@@ -26,7 +23,6 @@ final class StatelessGate implements FiringGate {
         if (!inputs.contains(input)) {
             return null;
         }
-        counters.fired.increment();
         return Map.of(input, event);
     }
 }

@@ -65,7 +65,6 @@ class CorrelationConcurrencyTest {
             perKey.merge(key, 1, Integer::sum);
         }
         assertThat(perKey).hasSize(KEYS).allSatisfy((key, count) -> assertThat(count).isEqualTo(1));
-        assertThat(counters.fired.sum()).isEqualTo(KEYS);
         assertThat(gate.keysHeld()).isEqualTo(100);
     }
 
@@ -91,7 +90,6 @@ class CorrelationConcurrencyTest {
             }
         }
         assertThat(fired).isNotEmpty();
-        assertThat(counters.fired.sum()).isEqualTo(fired.size());
     }
 
     private static CorrelatingGate gate(String condition, java.util.function.UnaryOperator<Subscriber.Builder> options,

@@ -48,7 +48,6 @@ class FiringGatesTest {
         assertThat(gate.offer("b", b)).containsExactly(Map.entry("b", b));
         assertThat(gate.offer("a", a)).containsExactly(Map.entry("a", a));
         assertThat(gate.offer("c", event("c", "k"))).isNull();
-        assertThat(counters.fired.sum()).isEqualTo(3);
     }
 
     @Test
@@ -76,7 +75,6 @@ class FiringGatesTest {
         assertThat(gate.offer("a", a2)).isNull(); // the later event of an input replaces the held one
         assertThat(gate.offer("b", b1)).containsOnly(Map.entry("a", a2), Map.entry("b", b1));
         assertThat(gate.offer("b", event("b", null))).as("inputs were reset after firing").isNull();
-        assertThat(counters.fired.sum()).isEqualTo(1);
         assertThat(((CorrelatingGate) gate).keysHeld()).isEqualTo(1);
     }
 
@@ -91,7 +89,6 @@ class FiringGatesTest {
         assertThat(gate.offer("b", b2)).containsOnly(Map.entry("a", a), Map.entry("b", b2));
         CloudEvent a2 = event("a", null);
         assertThat(gate.offer("a", a2)).containsOnly(Map.entry("a", a2), Map.entry("b", b2));
-        assertThat(counters.fired.sum()).isEqualTo(3);
     }
 
     @Test
@@ -211,14 +208,15 @@ class FiringGatesTest {
     @Test
     void keysThatFiredDoNotCountTowardsMaxKeys() {
         FiringGate gate = gate("a && b", b -> b.correlateBy("subject").maxKeys(2), "a", "b");
+        int fired = 0;
         for (int i = 0; i < 5000; i++) {
             gate.offer("a", event("a", "k" + i));
-            assertThat(gate.offer("b", event("b", "k" + i))).isNotNull();
+            fired += gate.offer("b", event("b", "k" + i)) == null ? 0 : 1;
         }
+        assertThat(fired).isEqualTo(5000);
         gate.offer("a", event("a", "x"));
         gate.offer("a", event("a", "y"));
         assertThat(counters.evicted.sum()).isZero();
-        assertThat(counters.fired.sum()).isEqualTo(5000);
     }
 
     @Test
