@@ -14,7 +14,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,6 +84,30 @@ final class CorrelatingGate implements FiringGate {
     private record Ticket(Object key, long born) {
     }
 
+    /**
+     * The held events of every key and their creation order. A replacement gate with the same inputs and correlation
+     * attribute shares its predecessor's store, so held events survive a live replacement: while old and new gate
+     * both receive offers, the compare-and-set updates keep the shared snapshots consistent.
+     */
+    private static final class Store {
+        final List<String> inputs;
+        final String correlateBy;
+        final ConcurrentHashMap<Object, KeyState> states = new ConcurrentHashMap<>();
+        final ConcurrentLinkedQueue<Ticket> ages = new ConcurrentLinkedQueue<>();
+        final AtomicInteger ticketCount = new AtomicInteger();
+        final AtomicBoolean compacting = new AtomicBoolean();
+        final AtomicLong births = new AtomicLong();
+
+        Store(List<String> inputs, String correlateBy) {
+            this.inputs = inputs;
+            this.correlateBy = correlateBy;
+        }
+
+        boolean fits(List<String> otherInputs, String otherCorrelateBy) {
+            return inputs.equals(otherInputs) && Objects.equals(correlateBy, otherCorrelateBy);
+        }
+    }
+
     private final String owner;
     private final Condition condition;
     private final String[] names;
@@ -97,11 +123,12 @@ final class CorrelatingGate implements FiringGate {
     private final ThrottledLog evictionWarnings;
     private final ThrottledLog uncorrelatedWarnings;
 
-    private final ConcurrentHashMap<Object, KeyState> states = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Ticket> ages = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger ticketCount = new AtomicInteger();
-    private final AtomicBoolean compacting = new AtomicBoolean();
-    private final AtomicLong births = new AtomicLong();
+    private final Store store;
+    private final ConcurrentHashMap<Object, KeyState> states;
+    private final ConcurrentLinkedQueue<Ticket> ages;
+    private final AtomicInteger ticketCount;
+    private final AtomicBoolean compacting;
+    private final AtomicLong births;
     private final Object timers = new Object();
     private Scheduler.Cancellable sweepTask;
     private Scheduler.Cancellable resetTask;
@@ -110,8 +137,20 @@ final class CorrelatingGate implements FiringGate {
 
     CorrelatingGate(String owner, Condition condition, AttributeReader correlation, Duration within,
                     boolean levelTriggered, int maxKeys, CronSchedule resetSchedule, Scheduler scheduler,
-                    SubscriberCounters counters) {
+                    SubscriberCounters counters, FiringGate previous) {
         this.owner = owner;
+        String attribute = correlation == null ? null : correlation.name();
+        if (previous instanceof CorrelatingGate old && old.store.fits(condition.inputs(), attribute)) {
+            this.store = old.store;
+            log.debug("{}: takes over {} correlation key(s) held by the subscriber it replaces", owner, store.states.size());
+        } else {
+            this.store = new Store(condition.inputs(), attribute);
+        }
+        this.states = store.states;
+        this.ages = store.ages;
+        this.ticketCount = store.ticketCount;
+        this.compacting = store.compacting;
+        this.births = store.births;
         this.condition = condition;
         this.names = condition.inputs().toArray(new String[0]);
         Map<String, Integer> index = new HashMap<>();
@@ -382,6 +421,7 @@ final class CorrelatingGate implements FiringGate {
                 resetTask.cancel();
             }
         }
+        // Held events are not cleared: a replacement gate may share them (see Store); otherwise they go with the gate.
         if (!states.isEmpty()) {
             log.debug("{}: closed with {} correlation key(s) still waiting for condition '{}'", owner, states.size(),
                     condition);

@@ -33,6 +33,19 @@ public final class FiringGates {
      */
     public static FiringGate create(Trigger trigger, Subscriber subscriber, Scheduler scheduler,
                                     SubscriberCounters counters) {
+        return create(trigger, subscriber, scheduler, counters, null);
+    }
+
+    /**
+     * Like {@link #create(Trigger, Subscriber, Scheduler, SubscriberCounters)}, for a subscriber that replaces
+     * {@code previous} at runtime: when both are stateful over the same inputs and correlation attribute, the new gate
+     * shares the events {@code previous} holds, so keys that were half complete still fire after the replacement.
+     * The caller closes {@code previous} once it no longer offers to it (closing stops only its timers).
+     *
+     * @param previous the gate being replaced, or {@code null}
+     */
+    public static FiringGate create(Trigger trigger, Subscriber subscriber, Scheduler scheduler,
+                                    SubscriberCounters counters, FiringGate previous) {
         String owner = "subscriber '" + subscriber.name() + "' of trigger '" + trigger.name() + "'";
         List<String> known = new ArrayList<>(trigger.inputs().keySet());
         Condition condition = subscriber.condition() == null
@@ -61,7 +74,7 @@ public final class FiringGates {
             }
         }
         return new CorrelatingGate(owner, condition, correlation, subscriber.within(), subscriber.levelTriggered(),
-                subscriber.maxKeys(), reset, scheduler, counters);
+                subscriber.maxKeys(), reset, scheduler, counters, previous);
     }
 
     private static void warnAboutUnusedOptions(String owner, Condition condition, Subscriber subscriber) {

@@ -261,4 +261,24 @@ class FiringGatesTest {
         assertThatThrownBy(() -> gate("a && b", b -> b.resetOn("99 * * * *"), "a", "b"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("resetOn: invalid schedule");
     }
+
+    @Test
+    void replacementGateTakesOverHeldEventsOfTheSameInputsAndCorrelation() {
+        Subscriber old = Subscriber.builder("s").condition("a && b").correlateBy("subject").handler(e -> { }).build();
+        Subscriber changed = old.toBuilder().condition("b && a").within(Duration.ofMinutes(5)).build();
+        Subscriber recorrelated = old.toBuilder().correlateBy("orderid").build();
+        Trigger trigger = Trigger.builder("t").input("a", null).input("b", null).subscriber(old).build();
+        FiringGate first = FiringGates.create(trigger, old, scheduler, counters);
+        CloudEvent a = event("a", "k1");
+        first.offer("a", a);
+
+        FiringGate second = FiringGates.create(trigger, changed, scheduler, counters, first);
+        FiringGate unrelated = FiringGates.create(trigger, recorrelated, scheduler, counters, first);
+        first.close();
+        CloudEvent b = event("b", "k1");
+        assertThat(unrelated.offer("b", withExtension("b", "orderid", "k1"))).isNull();
+        assertThat(second.offer("b", b)).containsOnly(Map.entry("a", a), Map.entry("b", b));
+        second.close();
+        unrelated.close();
+    }
 }
