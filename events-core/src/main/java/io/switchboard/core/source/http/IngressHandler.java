@@ -204,10 +204,10 @@ final class IngressHandler implements HttpHandler {
     private void invoke(HttpExchange exchange, byte[] body, String trigger) throws HttpProblem {
         CloudEvent event = decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now());
         request(trigger, event).whenCompleteAsync((reply, failure) -> {
-            if (failure != null) {
+            if (reply == null && (failure == null || isNoReply(failure))) {
+                send(exchange, 204, null); // the handler ran and returned no event, like a void function
+            } else if (failure != null) {
                 problem(exchange, invocationProblem(trigger, unwrap(failure)));
-            } else if (reply == null) {
-                send(exchange, 204, null);
             } else {
                 writeReply(exchange, reply);
             }
@@ -224,14 +224,14 @@ final class IngressHandler implements HttpHandler {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("X-Call-Id", callId);
             byte[][] payload = new byte[1][];
-            if (failure != null) {
+            if (reply == null && (failure == null || isNoReply(failure))) {
+                headers.put("X-Function-Status", "204");
+                payload[0] = new byte[0];
+            } else if (failure != null) {
                 HttpProblem p = invocationProblem(trigger, unwrap(failure));
                 headers.put("X-Function-Status", Integer.toString(p.status));
                 headers.put("Content-Type", HttpProblem.CONTENT_TYPE);
                 payload[0] = p.toJson("/async-function/" + trigger);
-            } else if (reply == null) {
-                headers.put("X-Function-Status", "204");
-                payload[0] = new byte[0];
             } else {
                 headers.put("X-Function-Status", "200");
                 HttpMessageFactory.createWriter(headers::put, bytes -> payload[0] = bytes == null ? new byte[0] : bytes)
@@ -270,8 +270,7 @@ final class IngressHandler implements HttpHandler {
                         + "' did not reply within " + settings.requestTimeout() + ": " + rf.getMessage());
                 case HANDLER_FAILED -> HttpProblem.of(500, "handler-failed", "Handler failed", "the handler of trigger '"
                         + trigger + "' failed: " + rf.getMessage());
-                case NO_REPLY -> HttpProblem.of(500, "no-reply", "No reply", "the handler of trigger '" + trigger
-                        + "' returned no event: " + rf.getMessage());
+                case NO_REPLY -> throw new IllegalStateException("NO_REPLY is answered with 204, not a problem");
             };
         }
         if (cause instanceof PublishRejectedException) {
@@ -335,6 +334,10 @@ final class IngressHandler implements HttpHandler {
         counters.response(status);
         exchange.close();
         inFlight.decrementAndGet();
+    }
+
+    private static boolean isNoReply(Throwable failure) {
+        return unwrap(failure) instanceof RequestFailedException rf && rf.reason() == RequestFailedException.Reason.NO_REPLY;
     }
 
     private static Throwable unwrap(Throwable t) {
