@@ -12,10 +12,13 @@ module io.switchboard.core {
     requires com.cronutils;
     requires jdk.httpserver;
 
-    // exports io.switchboard.core; (added with the runtime)
+    // exports io.switchboard.core; (added with the Switchboard class)
+    exports io.switchboard.core.bus;
     exports io.switchboard.core.time;
     // exports io.switchboard.cesql; (added with the evaluator)
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;
+
+    provides io.switchboard.spi.EventBusProvider with io.switchboard.core.bus.InMemoryEventBusProvider;
 }

@@ -1,0 +1,97 @@
+package io.switchboard.core.internal.dispatch;
+
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.Firing;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One ordered lane of an asynchronous subscriber: an {@link MpscRing} of firings and a drain task. The
+ * {@code scheduled} flag, flipped by CAS, guarantees a single drainer; the drainer clears it when the ring is empty
+ * and re-checks, so an offer racing with the clear is never stranded. A firing whose stage is not complete when the
+ * pipeline returns suspends the drain; the stage's completion resubmits it.
+ */
+final class Lane implements Runnable {
+
+    private static final int BUDGET = 256;
+
+    private final SubscriberDispatch owner;
+    private final Executor executor;
+    private final MpscRing<Task> ring;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Lane(SubscriberDispatch owner, Executor executor, int capacity) {
+        this.owner = owner;
+        this.executor = executor;
+        this.ring = new MpscRing<>(capacity);
+    }
+
+    boolean offer(Task task) {
+        if (!ring.offer(task)) {
+            return false;
+        }
+        if (scheduled.compareAndSet(false, true)) {
+            submit();
+        }
+        return true;
+    }
+
+    int size() {
+        return ring.size();
+    }
+
+    int capacity() {
+        return ring.capacity();
+    }
+
+    @Override
+    public void run() {
+        int budget = BUDGET;
+        while (true) {
+            Task task = ring.poll();
+            if (task == null) {
+                scheduled.set(false);
+                if (!ring.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    continue;
+                }
+                return;
+            }
+            CompletionStage<CloudEvent> stage = owner.deliver(task.firing);
+            if (Stages.isDone(stage)) {
+                task.finish(owner);
+                if (--budget == 0) {
+                    submit(); // give other lanes a turn on the executor
+                    return;
+                }
+                continue;
+            }
+            stage.whenComplete((reply, failure) -> {
+                task.finish(owner);
+                submit();
+            });
+            return;
+        }
+    }
+
+    private void submit() {
+        try {
+            executor.execute(this);
+        } catch (RejectedExecutionException e) {
+            // the executor is shutting down: what is left stays queued and is reported as undrained
+            scheduled.set(false);
+            SubscriberDispatch.log.warn("executor refused lane of subscriber {}; {} firing(s) stay queued", owner,
+                    ring.size());
+        }
+    }
+
+    /** A queued firing and the tracker of the event that caused it. */
+    record Task(Firing firing, Tracker tracker) {
+        void finish(SubscriberDispatch owner) {
+            owner.finished();
+            tracker.done();
+        }
+    }
+}
