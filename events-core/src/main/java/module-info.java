@@ -12,10 +12,10 @@ module io.switchboard.core {
     requires com.cronutils;
     requires jdk.httpserver;
 
-    // exports io.switchboard.core; (added with the Switchboard class)
+    exports io.switchboard.core;
     exports io.switchboard.core.bus;
     exports io.switchboard.core.time;
-    // exports io.switchboard.cesql; (added with the evaluator)
+    exports io.switchboard.cesql;
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;

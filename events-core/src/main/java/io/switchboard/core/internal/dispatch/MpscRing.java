@@ -43,12 +43,15 @@ public final class MpscRing<E> {
     @SuppressWarnings("unused")
     private volatile long head;
 
-    /** A ring holding at least {@code capacity} elements (rounded up to a power of two). */
+    /**
+     * A ring holding at least {@code capacity} elements: rounded up to a power of two, and at least 2 (with one slot
+     * the "published" sequence of a slot would equal the claim sequence of the next lap).
+     */
     public MpscRing(int capacity) {
         if (capacity < 1 || capacity > (1 << 30)) {
             throw new IllegalArgumentException("ring capacity must be between 1 and 2^30, got " + capacity);
         }
-        int size = Integer.highestOneBit(capacity);
+        int size = Integer.highestOneBit(Math.max(2, capacity));
         if (size < capacity) {
             size <<= 1;
         }

@@ -21,10 +21,10 @@ import java.util.Map;
  */
 public final class RoutingTable {
 
+    private static final Route[] NONE = new Route[0];
+
     /** The table with no routes. */
     public static final RoutingTable EMPTY = new RoutingTable(List.of());
-
-    private static final Route[] NONE = new Route[0];
 
     private final Map<String, Route[]> byType;
     private final Map<String, Route[]> bySource;

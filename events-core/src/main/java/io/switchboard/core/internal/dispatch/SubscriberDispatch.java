@@ -114,6 +114,39 @@ public abstract class SubscriberDispatch {
         return accept(new Firing(trigger, subscriber, event, events, List.of(event)), tracker);
     }
 
+    /**
+     * Runs this subscriber for a request: counts the event, offers it to the gate and, if it fires, runs the delivery
+     * pipeline directly (bypassing the queue), returning its stage; {@code null} if the condition did not fire.
+     */
+    public CompletionStage<CloudEvent> request(String input, CloudEvent event) {
+        counters.received.increment();
+        counters.matched.increment();
+        Map<String, CloudEvent> events = gate.offer(input, event);
+        if (events == null) {
+            return null;
+        }
+        counters.fired.increment();
+        return deliver(new Firing(trigger, subscriber, event, events, List.of(event)));
+    }
+
+    /**
+     * Retires this subscriber (replaced, removed, or the runtime is closing): once every accepted firing finished,
+     * closes the pipeline (which finishes its own retries) and the gate. The stage completes when all of that is done.
+     */
+    public CompletionStage<Void> retire() {
+        return whenDrained().thenCompose(v -> {
+            gate.close();
+            CompletionStage<Void> closed;
+            try {
+                closed = pipeline.close();
+            } catch (Throwable t) {
+                log.error("closing the delivery pipeline of subscriber {} failed", this, t);
+                closed = Stages.DONE;
+            }
+            return closed;
+        });
+    }
+
     /** Hands a firing to the pipeline (now or through a lane). */
     abstract Tracker accept(Firing firing, Tracker tracker);
 
