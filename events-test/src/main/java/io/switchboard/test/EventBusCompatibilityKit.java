@@ -1,0 +1,1013 @@
+package io.switchboard.test;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.switchboard.api.BusCapability;
+import io.switchboard.api.BusConsumer;
+import io.switchboard.api.EventBus;
+import io.switchboard.api.PoisonMessage;
+import io.switchboard.api.Subscription;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The tests every {@link EventBus} implementation passes, in the manner of Micrometer's
+ * {@code MeterRegistryCompatibilityKit}. A bus module proves itself by extending this class and supplying a factory:
+ *
+ * <pre>{@code
+ * class KafkaEventBusCompatibilityTest extends EventBusCompatibilityKit {
+ *     @RegisterExtension static final EmbeddedKafka kafka = new EmbeddedKafka();
+ *
+ *     @Override protected EventBus createBus() {
+ *         return KafkaEventBus.builder().bootstrapServers(kafka.bootstrapServers()).build();
+ *     }
+ *     @Override protected Duration deliveryTimeout() { return Duration.ofSeconds(30); }
+ *     @Override protected void publishRaw(String topic, byte[] bytes) { kafka.send(topic, bytes); }
+ * }
+ * }</pre>
+ *
+ * <p><b>Groups.</b> The tests come in {@link Nested} groups. Groups that need a guarantee the bus does not declare in
+ * {@link EventBus#capabilities()} are skipped through JUnit assumptions whose message names the missing
+ * {@link BusCapability}, so a report shows exactly what a bus does not do. A bus that cannot put raw bytes on its
+ * wire (does not override {@link #publishRaw}) skips the poison group the same way.
+ *
+ * <p><b>Contract assumed of every bus.</b> A subscription receives every event published to its topic after
+ * {@link EventBus#subscribe} returned. Events carry their partition key both as {@code subject} and as the
+ * {@code partitionkey} extension, so a bus may key on either.
+ *
+ * <p><b>Isolation.</b> Every test uses fresh topic and group names from {@link #uniqueName(String)}, unique across
+ * JVM runs, so tests against a long-lived broker do not see each other's events. Each test gets its own bus from
+ * {@link #createBus()}, closed after the test together with every subscription opened through
+ * {@link #subscribe(String, String, BusConsumer)}.
+ *
+ * <p><b>Time.</b> Every wait is bounded by {@link #deliveryTimeout()}; absence ("no duplicate arrives") is checked by
+ * waiting {@link #quietPeriod()}. Both are hooks because a real broker is slower than memory.
+ */
+public abstract class EventBusCompatibilityKit {
+
+    /** Type of every event the kit publishes. */
+    protected static final String KIT_EVENT_TYPE = "io.switchboard.kit.test";
+    /** Extension the kit sets to the partition key, next to {@code subject}. */
+    protected static final String PARTITION_KEY = "partitionkey";
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final AtomicLong NAMES = new AtomicLong();
+    private static final URI KIT_SOURCE = URI.create("/switchboard/kit");
+
+    private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
+    private EventBus bus;
+
+    /**
+     * Creates a new, open bus. Called once before every test, and again by tests that close a bus and need another
+     * one on the same storage (durability, thread release). For a durable bus, buses created by one kit instance
+     * must share their storage (the same broker).
+     */
+    protected abstract EventBus createBus();
+
+    /** Longest wait for anything the bus should do (deliver, redeliver, finish closing). Default 10 s. */
+    protected Duration deliveryTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    /** How long to watch for something that must not happen (a duplicate, a stray event). Default 200 ms. */
+    protected Duration quietPeriod() {
+        return Duration.ofMillis(200);
+    }
+
+    /**
+     * Puts {@code bytes} on the wire of {@code topic} as one message, bypassing CloudEvent encoding (a poison
+     * message). Buses with {@link BusCapability#POISON_DETECTION} override this with their transport's raw client;
+     * the default skips the poison group.
+     */
+    protected void publishRaw(String topic, byte[] bytes) {
+        assumeTrue(false, "publishRaw(topic, bytes) is not overridden for bus '" + bus().type()
+                + "': poison-message tests need a way to put raw bytes on the wire");
+    }
+
+    /**
+     * Whether extension values keep their Java type (Integer, Boolean, byte[], URI, OffsetDateTime) across the bus.
+     * Transports that carry extensions as text (e.g. Kafka or HTTP headers in binary mode) return {@code false}; the
+     * kit then checks that each value's canonical CloudEvents string form survives instead. Default {@code true}.
+     */
+    protected boolean extensionsKeepTheirTypes() {
+        return true;
+    }
+
+    /** Publisher threads in the concurrent-publishers test. Default 4. */
+    protected int concurrentPublishers() {
+        return 4;
+    }
+
+    /** Events each publisher thread publishes in the concurrent-publishers test. Default 500. */
+    protected int eventsPerPublisher() {
+        return 500;
+    }
+
+    /**
+     * Whether a live thread is none of the bus's business when checking that {@link EventBus#close()} released its
+     * threads: JVM and test-framework threads. Override to add threads of test infrastructure that may start during
+     * a test (e.g. an embedded broker's own threads), calling {@code super}.
+     */
+    protected boolean isOutsideTheBus(Thread thread) {
+        String name = thread.getName();
+        ThreadGroup group = thread.getThreadGroup();
+        if (group != null && "system".equals(group.getName())) {
+            return true;
+        }
+        for (String prefix : List.of("ForkJoinPool.commonPool", "Reference Handler", "Finalizer", "Signal Dispatcher",
+                "Common-Cleaner", "Notification Thread", "Attach Listener", "process reaper", "surefire", "junit",
+                "awaitility", "switchboard-kit-", "JFR ", "C1 ", "C2 ", "Sweeper", "Monitor Deflation", "DestroyJavaVM",
+                "main", "Keep-Alive")) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A fresh name (letters, digits and '-') unique across tests and JVM runs, for topics and groups. */
+    protected static String uniqueName(String prefix) {
+        return prefix + "-" + RUN + "-" + NAMES.incrementAndGet();
+    }
+
+    /** The bus of the current test. */
+    protected final EventBus bus() {
+        if (bus == null) {
+            throw new IllegalStateException("no bus: createBus() is called before each test");
+        }
+        return bus;
+    }
+
+    /** Subscribes on the current bus; the subscription is closed after the test. */
+    protected final Subscription subscribe(String topic, String group, BusConsumer consumer) {
+        return subscribe(bus(), topic, group, consumer);
+    }
+
+    private Subscription subscribe(EventBus on, String topic, String group, BusConsumer consumer) {
+        Subscription s = on.subscribe(topic, group, consumer);
+        assertThat(s).as("subscribe(%s, %s) returned null", topic, group).isNotNull();
+        toClose.add(0, s);
+        return s;
+    }
+
+    private EventBus newBus() {
+        EventBus b = createBus();
+        assertThat(b).as("createBus() returned null").isNotNull();
+        toClose.add(b);
+        return b;
+    }
+
+    @BeforeEach
+    void openBus() {
+        bus = newBus();
+    }
+
+    @AfterEach
+    void closeEverything() {
+        List<String> failures = new ArrayList<>();
+        for (AutoCloseable c : toClose) {
+            try {
+                closeWithin(c, deliveryTimeout());
+            } catch (Throwable t) {
+                failures.add(c + ": " + t);
+            }
+        }
+        toClose.clear();
+        bus = null;
+        if (!failures.isEmpty()) {
+            fail("closing after the test failed: " + failures);
+        }
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    @Nested
+    @DisplayName("round trip")
+    class RoundTrip {
+
+        @Test
+        @DisplayName("every context attribute and text data arrive unchanged")
+        void attributesAndTextDataArriveUnchanged() {
+            String json = "{\"order\":\"o-1\",\"note\":\"Zoë ✓ \\u00e9\",\"items\":[1,2,3]}";
+            CloudEvent sent = CloudEventBuilder.v1()
+                    .withId(uniqueName("id"))
+                    .withSource(URI.create("https://shop.example/orders?region=eu"))
+                    .withType("com.example.order.created")
+                    .withDataContentType("application/json")
+                    .withDataSchema(URI.create("https://shop.example/schemas/order-v2.json"))
+                    .withSubject("o-1")
+                    .withTime(OffsetDateTime.of(2026, 3, 4, 5, 6, 7, 123_000_000, ZoneOffset.ofHours(2)))
+                    .withData(json.getBytes(StandardCharsets.UTF_8))
+                    .build();
+
+            CloudEvent received = roundTrip(sent);
+
+            assertThat(received.getSpecVersion()).as("specversion").isEqualTo(SpecVersion.V1);
+            assertThat(received.getId()).as("id").isEqualTo(sent.getId());
+            assertThat(received.getSource()).as("source").isEqualTo(sent.getSource());
+            assertThat(received.getType()).as("type").isEqualTo(sent.getType());
+            assertThat(received.getDataContentType()).as("datacontenttype").isEqualTo("application/json");
+            assertThat(received.getDataSchema()).as("dataschema").isEqualTo(sent.getDataSchema());
+            assertThat(received.getSubject()).as("subject").isEqualTo("o-1");
+            assertThat(received.getTime()).as("time").isNotNull();
+            assertThat(received.getTime().toInstant()).as("time (as an instant)").isEqualTo(sent.getTime().toInstant());
+            assertThat(dataOf(received)).as("data bytes").isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Test
+        @DisplayName("binary data arrives byte for byte")
+        void binaryDataArrivesByteForByte() {
+            byte[] data = new byte[4096];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (i * 31 + (i >> 8));
+            }
+            data[0] = 0;
+            data[1] = (byte) 0xff;
+            CloudEvent sent = kitEvent(uniqueName("id"), "k").withDataContentType("application/octet-stream")
+                    .withData(data).build();
+
+            CloudEvent received = roundTrip(sent);
+
+            assertThat(received.getDataContentType()).as("datacontenttype").isEqualTo("application/octet-stream");
+            assertThat(dataOf(received)).as("data bytes").isEqualTo(data);
+        }
+
+        @Test
+        @DisplayName("an event without data arrives without data and without extra attributes")
+        void eventWithoutDataArrivesWithoutData() {
+            CloudEvent sent = CloudEventBuilder.v1().withId(uniqueName("id")).withSource(KIT_SOURCE)
+                    .withType(KIT_EVENT_TYPE).build();
+
+            CloudEvent received = roundTrip(sent);
+
+            assertThat(received.getData()).as("data").isNull();
+            assertThat(received.getDataContentType()).as("datacontenttype").isNull();
+            assertThat(received.getSubject()).as("subject").isNull();
+            assertThat(received.getTime()).as("time").isNull();
+            assertThat(received.getDataSchema()).as("dataschema").isNull();
+            assertThat(received.getExtensionNames()).as("extension names").isEmpty();
+        }
+
+        @Test
+        @DisplayName("extensions of every CloudEvents type arrive with their values")
+        void extensionsOfEveryTypeArrive() {
+            OffsetDateTime timestamp = OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 678_000_000, ZoneOffset.UTC);
+            Map<String, Object> extensions = new LinkedHashMap<>();
+            extensions.put("kitstring", "hello, wörld");
+            extensions.put("kitinteger", -2_147_483_648);
+            extensions.put("kitboolean", Boolean.TRUE);
+            extensions.put("kitbinary", new byte[]{0, 1, 2, (byte) 0xfe, (byte) 0xff});
+            extensions.put("kituri", URI.create("https://example.com/a/b?c=d#e"));
+            extensions.put("kittime", timestamp);
+            CloudEventBuilder b = CloudEventBuilder.v1().withId(uniqueName("id")).withSource(KIT_SOURCE)
+                    .withType(KIT_EVENT_TYPE).withDataContentType("text/plain").withData("x".getBytes(StandardCharsets.UTF_8));
+            extensions.forEach((name, value) -> {
+                if (value instanceof String s) {
+                    b.withExtension(name, s);
+                } else if (value instanceof Integer n) {
+                    b.withExtension(name, n);
+                } else if (value instanceof Boolean bool) {
+                    b.withExtension(name, bool);
+                } else if (value instanceof byte[] bytes) {
+                    b.withExtension(name, bytes);
+                } else if (value instanceof URI uri) {
+                    b.withExtension(name, uri);
+                } else {
+                    b.withExtension(name, (OffsetDateTime) value);
+                }
+            });
+
+            CloudEvent received = roundTrip(b.build());
+
+            assertThat(received.getExtensionNames()).as("extension names").containsAll(extensions.keySet());
+            extensions.forEach((name, expected) -> {
+                Object actual = received.getExtension(name);
+                assertThat(EventText.sameValue(expected, actual))
+                        .as("extension %s: sent %s (%s), received %s (%s)", name, EventText.value(expected),
+                                expected.getClass().getSimpleName(), EventText.value(actual),
+                                actual == null ? "null" : actual.getClass().getSimpleName())
+                        .isTrue();
+                if (extensionsKeepTheirTypes()) {
+                    assertThat(actual).as("extension %s keeps its type (override extensionsKeepTheirTypes() if the"
+                            + " transport carries extensions as text)", name).isInstanceOf(typeFamily(expected));
+                }
+            });
+        }
+
+        private CloudEvent roundTrip(CloudEvent sent) {
+            String topic = uniqueName("roundtrip");
+            RecordingConsumer consumer = new RecordingConsumer();
+            subscribe(topic, uniqueName("g"), consumer);
+            awaitAccepted(bus().publish(topic, sent), sent.getId());
+            awaitUntil("event " + sent.getId() + " delivered", () -> consumer.received(sent.getId()));
+            return consumer.deliveries().get(0);
+        }
+    }
+
+    @Nested
+    @DisplayName("basics")
+    class Basics {
+
+        @Test
+        @DisplayName("a subscription receives every event published after it subscribed")
+        void subscriptionReceivesEveryEvent() {
+            String topic = uniqueName("basics");
+            RecordingConsumer consumer = new RecordingConsumer();
+            subscribe(topic, uniqueName("g"), consumer);
+
+            List<String> ids = publishAll(bus(), topic, 50, 5);
+
+            awaitAll(consumer, ids);
+            assertThat(consumer.deliveriesById()).as("deliveries by id").containsOnlyKeys(ids);
+        }
+
+        @Test
+        @DisplayName("topics are isolated from each other")
+        void topicsAreIsolated() {
+            String first = uniqueName("first");
+            String second = uniqueName("second");
+            RecordingConsumer onFirst = new RecordingConsumer();
+            RecordingConsumer onSecond = new RecordingConsumer();
+            subscribe(first, uniqueName("g"), onFirst);
+            subscribe(second, uniqueName("g"), onSecond);
+
+            List<String> toFirst = publishAll(bus(), first, 10, 2);
+            List<String> toSecond = publishAll(bus(), second, 10, 2);
+
+            awaitAll(onFirst, toFirst);
+            awaitAll(onSecond, toSecond);
+            quiet();
+            assertThat(onFirst.deliveriesById()).as("ids delivered on %s", first).containsOnlyKeys(toFirst);
+            assertThat(onSecond.deliveriesById()).as("ids delivered on %s", second).containsOnlyKeys(toSecond);
+        }
+
+        @Test
+        @DisplayName("a closed subscription receives nothing more")
+        void closedSubscriptionReceivesNothingMore() {
+            String topic = uniqueName("closed-sub");
+            RecordingConsumer closing = new RecordingConsumer();
+            RecordingConsumer witness = new RecordingConsumer();
+            Subscription subscription = subscribe(topic, uniqueName("g"), closing);
+            subscribe(topic, uniqueName("witness"), witness);
+            List<String> before = publishAll(bus(), topic, 5, 1);
+            awaitAll(closing, before);
+
+            closeWithin(subscription, deliveryTimeout());
+            List<String> after = publishAll(bus(), topic, 5, 1);
+
+            awaitAll(witness, after);
+            quiet();
+            assertThat(closing.deliveriesById()).as("deliveries to the closed subscription").doesNotContainKeys(
+                    after.toArray(String[]::new));
+        }
+    }
+
+    @Nested
+    @DisplayName("consumer groups")
+    class ConsumerGroups {
+
+        @BeforeEach
+        void requiresConsumerGroups() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "consumer-group tests skipped");
+        }
+
+        @Test
+        @DisplayName("competing consumers in one group receive each event once")
+        void competingConsumersReceiveEachEventOnce() {
+            String topic = uniqueName("competing");
+            String group = uniqueName("g");
+            RecordingConsumer a = new RecordingConsumer();
+            RecordingConsumer b = new RecordingConsumer();
+            subscribe(topic, group, a);
+            subscribe(topic, group, b);
+
+            List<String> ids = publishAll(bus(), topic, 200, 20);
+
+            awaitUntil("all 200 events delivered to group " + group, () -> union(a, b).keySet().containsAll(ids));
+            quiet();
+            Map<String, Integer> counts = union(a, b);
+            assertThat(counts).as("deliveries by id across both members").containsOnlyKeys(ids);
+            assertThat(duplicates(counts)).as("events delivered more than once within one group").isEmpty();
+        }
+
+        @Test
+        @DisplayName("two groups each receive every event")
+        void twoGroupsEachReceiveEveryEvent() {
+            String topic = uniqueName("groups");
+            RecordingConsumer first = new RecordingConsumer();
+            RecordingConsumer second = new RecordingConsumer();
+            subscribe(topic, uniqueName("g1"), first);
+            subscribe(topic, uniqueName("g2"), second);
+
+            List<String> ids = publishAll(bus(), topic, 100, 10);
+
+            awaitAll(first, ids);
+            awaitAll(second, ids);
+            quiet();
+            assertThat(duplicates(first.deliveriesById())).as("duplicates in the first group").isEmpty();
+            assertThat(duplicates(second.deliveriesById())).as("duplicates in the second group").isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("acknowledgement after handling")
+    class Acknowledgement {
+
+        @BeforeEach
+        void requiresRedelivery() {
+            requireCapability(BusCapability.REDELIVERY, "acknowledgement tests skipped");
+        }
+
+        @Test
+        @DisplayName("a stage completing exceptionally gets the event redelivered")
+        void failedStageIsRedelivered() {
+            String topic = uniqueName("ack-failed");
+            String failing = uniqueName("id");
+            RecordingConsumer consumer = new RecordingConsumer();
+            consumer.answering(e -> e.getId().equals(failing) && consumer.timesReceived(failing) == 1
+                    ? CompletableFuture.failedFuture(new IllegalStateException("kit: first attempt fails"))
+                    : CompletableFuture.completedFuture(null));
+            subscribe(topic, uniqueName("g"), consumer);
+
+            List<String> ids = new ArrayList<>(publishAll(bus(), topic, 3, 3));
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k-fail").build()), failing);
+            ids.addAll(publishAll(bus(), topic, 3, 3));
+
+            awaitUntil("event " + failing + " redelivered after its stage failed and then acknowledged",
+                    () -> consumer.acknowledgedIds().contains(failing));
+            awaitUntil("the other events acknowledged", () -> consumer.acknowledgedIds().containsAll(ids));
+            assertThat(consumer.timesReceived(failing)).as("deliveries of the failed event").isGreaterThanOrEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a consumer throwing from deliver gets the event redelivered")
+        void thrownExceptionIsRedelivered() {
+            String topic = uniqueName("ack-thrown");
+            String failing = uniqueName("id");
+            RecordingConsumer consumer = new RecordingConsumer();
+            consumer.answering(e -> {
+                if (e.getId().equals(failing) && consumer.timesReceived(failing) == 1) {
+                    throw new IllegalStateException("kit: first attempt throws");
+                }
+                return CompletableFuture.completedFuture(null);
+            });
+            subscribe(topic, uniqueName("g"), consumer);
+
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k").build()), failing);
+
+            awaitUntil("event " + failing + " redelivered after deliver threw, then acknowledged",
+                    () -> consumer.acknowledgedIds().contains(failing));
+            assertThat(consumer.timesReceived(failing)).as("deliveries of the failed event").isGreaterThanOrEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("an event whose stage is unfinished when its member closes goes to the next member")
+        void unfinishedEventGoesToNextMember() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "handing over to another member needs groups");
+            String topic = uniqueName("ack-handover");
+            String group = uniqueName("g");
+            CompletableFuture<Void> never = new CompletableFuture<>();
+            RecordingConsumer slow = new RecordingConsumer().answering(e -> never);
+            Subscription slowSubscription = subscribe(topic, group, slow);
+            String id = uniqueName("id");
+            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()), id);
+            awaitUntil("event " + id + " delivered to the first member", () -> slow.received(id));
+
+            RecordingConsumer next = new RecordingConsumer();
+            subscribe(topic, group, next);
+            Thread closer = closeInBackground(slowSubscription);
+
+            awaitUntil("event " + id + " (never acknowledged by the first member) redelivered to the next member of"
+                    + " the group after the first closed", () -> next.acknowledgedIds().contains(id));
+            never.complete(null);
+            awaitClosed(closer, "the first member's subscription");
+        }
+
+        @Test
+        @DisplayName("later events finishing do not acknowledge an earlier unfinished one")
+        void laterEventsDoNotAcknowledgeEarlierUnfinishedOne() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "handing over to another member needs groups");
+            String topic = uniqueName("ack-early");
+            String group = uniqueName("g");
+            String held = uniqueName("held");
+            CompletableFuture<Void> never = new CompletableFuture<>();
+            RecordingConsumer first = new RecordingConsumer()
+                    .answering(e -> e.getId().equals(held) ? never : CompletableFuture.completedFuture(null));
+            Subscription firstSubscription = subscribe(topic, group, first);
+
+            awaitAccepted(bus().publish(topic, kitEvent(held, "k-held").build()), held);
+            List<String> later = publishAll(bus(), topic, 10, 10);
+            awaitUntil("event " + held + " delivered to the first member", () -> first.received(held));
+            sleep(quietPeriod()); // give the bus the chance to deliver and acknowledge the later events
+
+            RecordingConsumer second = new RecordingConsumer();
+            subscribe(topic, group, second);
+            Thread closer = closeInBackground(firstSubscription);
+
+            awaitUntil("held event " + held + " redelivered to the next member although later events were"
+                    + " acknowledged", () -> second.acknowledgedIds().contains(held));
+            awaitUntil("every later event acknowledged by one of the members", () -> {
+                Set<String> acked = new HashSet<>(first.acknowledgedIds());
+                acked.addAll(second.acknowledgedIds());
+                return acked.containsAll(later);
+            });
+            never.complete(null);
+            awaitClosed(closer, "the first member's subscription");
+        }
+    }
+
+    @Nested
+    @DisplayName("ordering per key")
+    class Ordering {
+
+        @BeforeEach
+        void requiresOrdering() {
+            requireCapability(BusCapability.ORDERED_PER_KEY, "ordering tests skipped");
+        }
+
+        @Test
+        @DisplayName("interleaved keys each arrive in publish order, one at a time")
+        void eachKeyArrivesInOrderOneAtATime() {
+            String topic = uniqueName("ordering");
+            int keys = 8;
+            int perKey = 40;
+            RecordingConsumer.OverlapDetector overlaps = new RecordingConsumer.OverlapDetector();
+            RecordingConsumer consumer = new RecordingConsumer().answering(e -> {
+                String key = e.getSubject();
+                overlaps.started(key, e.getId());
+                // finish later, on another thread: the bus must wait for the stage before the key's next event
+                return CompletableFuture.runAsync(() -> overlaps.finished(key),
+                        CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(0, 300), TimeUnit.MICROSECONDS));
+            });
+            subscribe(topic, uniqueName("g"), consumer);
+
+            List<CompletionStage<Void>> stages = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (int seq = 0; seq < perKey; seq++) {
+                for (int k = 0; k < keys; k++) {
+                    String id = "key-" + k + "-seq-" + seq + "-" + uniqueName("e");
+                    ids.add(id);
+                    stages.add(bus().publish(topic, kitEvent(id, "key-" + k).withExtension("kitseq", seq).build()));
+                }
+            }
+            awaitAllAccepted(stages);
+            awaitUntil("all " + ids.size() + " events acknowledged", () -> consumer.acknowledgedIds().containsAll(ids));
+
+            Map<String, List<Integer>> sequences = new HashMap<>();
+            for (CloudEvent e : consumer.deliveries()) {
+                sequences.computeIfAbsent(e.getSubject(), k -> new ArrayList<>())
+                        .add(Integer.parseInt(String.valueOf(e.getExtension("kitseq"))));
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int seq = 0; seq < perKey; seq++) {
+                expected.add(seq);
+            }
+            assertThat(sequences).as("keys seen").hasSize(keys);
+            sequences.forEach((key, seqs) -> assertThat(seqs).as("sequence numbers of key %s in arrival order", key)
+                    .containsExactlyElementsOf(expected));
+            assertThat(overlaps.overlaps()).as("events delivered while an earlier event of their key was unfinished")
+                    .isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("durability")
+    class Durability {
+
+        @BeforeEach
+        void requiresDurability() {
+            requireCapability(BusCapability.DURABLE, "durability tests skipped");
+        }
+
+        @Test
+        @DisplayName("a reopened subscription resumes after the last acknowledged event")
+        void reopenedSubscriptionResumesAfterLastAcknowledged() {
+            String topic = uniqueName("durable-resume");
+            String group = uniqueName("g");
+            RecordingConsumer before = new RecordingConsumer();
+            Subscription first = subscribe(topic, group, before);
+            List<String> handled = publishAll(bus(), topic, 5, 1);
+            awaitUntil("first five events acknowledged", () -> before.acknowledgedIds().containsAll(handled));
+            closeWithin(first, deliveryTimeout());
+
+            List<String> whileAway = publishAll(bus(), topic, 5, 1);
+            RecordingConsumer after = new RecordingConsumer();
+            subscribe(topic, group, after);
+
+            awaitAll(after, whileAway);
+            quiet();
+            assertThat(after.deliveriesById()).as("deliveries after reopening (acknowledged events must not come back)")
+                    .containsOnlyKeys(whileAway);
+        }
+
+        @Test
+        @DisplayName("accepted events survive closing the bus")
+        void acceptedEventsSurviveClosingTheBus() {
+            String topic = uniqueName("durable-bus");
+            String group = uniqueName("g");
+            RecordingConsumer warmUp = new RecordingConsumer();
+            Subscription first = subscribe(topic, group, warmUp);
+            List<String> seen = publishAll(bus(), topic, 1, 1);
+            awaitUntil("warm-up event acknowledged", () -> warmUp.acknowledgedIds().containsAll(seen));
+            closeWithin(first, deliveryTimeout());
+
+            List<String> stored = publishAll(bus(), topic, 20, 4);
+            closeWithin(bus(), deliveryTimeout());
+
+            EventBus reopened = newBus();
+            RecordingConsumer after = new RecordingConsumer();
+            subscribe(reopened, topic, group, after);
+            awaitAll(after, stored);
+            quiet();
+            assertThat(after.deliveriesById()).as("deliveries on the reopened bus").containsOnlyKeys(stored);
+        }
+
+        @Test
+        @DisplayName("an event never acknowledged comes back after the subscription is reopened")
+        void unacknowledgedEventComesBackAfterReopen() {
+            String topic = uniqueName("durable-unacked");
+            String group = uniqueName("g");
+            String id = uniqueName("id");
+            RecordingConsumer failing = new RecordingConsumer()
+                    .answering(e -> CompletableFuture.failedFuture(new IllegalStateException("kit: always fails")));
+            Subscription first = subscribe(topic, group, failing);
+            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()), id);
+            awaitUntil("event " + id + " delivered (and failed)", () -> failing.received(id));
+            closeWithin(first, deliveryTimeout());
+
+            RecordingConsumer after = new RecordingConsumer();
+            subscribe(topic, group, after);
+            awaitUntil("event " + id + " delivered again to the reopened subscription",
+                    () -> after.acknowledgedIds().contains(id));
+        }
+    }
+
+    @Nested
+    @DisplayName("poison messages")
+    class Poison {
+
+        private final byte[] garbage = concat("this is not a CloudEvent ".getBytes(StandardCharsets.UTF_8),
+                new byte[]{0, (byte) 0xff, (byte) 0xfe, '{', '"'});
+
+        @BeforeEach
+        void requiresPoisonDetection() {
+            requireCapability(BusCapability.POISON_DETECTION, "poison-message tests skipped");
+        }
+
+        @Test
+        @DisplayName("bytes that are not a CloudEvent reach poison(...) and consumption continues")
+        void poisonReachesConsumerAndConsumptionContinues() {
+            String topic = uniqueName("poison");
+            RecordingConsumer consumer = new RecordingConsumer(true);
+            subscribe(topic, uniqueName("g"), consumer);
+
+            List<String> before = publishAll(bus(), topic, 2, 1);
+            publishRaw(topic, garbage);
+            List<String> after = publishAll(bus(), topic, 2, 1);
+
+            awaitAll(consumer, before);
+            awaitAll(consumer, after);
+            awaitUntil("the poison message handed to BusConsumer.poison", () -> !consumer.poisonMessages().isEmpty());
+            quiet();
+            List<PoisonMessage> poison = consumer.poisonMessages();
+            assertThat(poison).as("poison messages (acknowledged, so exactly one)").hasSize(1);
+            assertThat(poison.get(0).topic()).as("poison topic").isEqualTo(topic);
+            assertThat(poison.get(0).payload()).as("poison payload").isEqualTo(garbage);
+            assertThat(poison.get(0).reason()).as("poison reason").isNotBlank();
+        }
+
+        @Test
+        @DisplayName("a consumer without a dead-letter sink keeps consuming past poison")
+        void consumerWithoutDeadLetterKeepsConsuming() {
+            String topic = uniqueName("poison-default");
+            RecordingConsumer consumer = new RecordingConsumer(false);
+            subscribe(topic, uniqueName("g"), consumer);
+
+            publishRaw(topic, garbage);
+            List<String> after = publishAll(bus(), topic, 3, 1);
+
+            awaitAll(consumer, after);
+            assertThat(consumer.poisonMessages()).as("poison messages offered to the consumer").isNotEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("concurrent publishers")
+    class ConcurrentPublishers {
+
+        @Test
+        @DisplayName("every publish completes and every event arrives exactly once per group")
+        void everyEventArrivesOncePerGroup() throws InterruptedException {
+            String topic = uniqueName("concurrent");
+            List<RecordingConsumer> groups = new ArrayList<>();
+            int groupCount = bus().capabilities().contains(BusCapability.CONSUMER_GROUPS) ? 2 : 1;
+            for (int g = 0; g < groupCount; g++) {
+                RecordingConsumer consumer = new RecordingConsumer();
+                groups.add(consumer);
+                subscribe(topic, uniqueName("g" + g), consumer);
+            }
+
+            int threads = concurrentPublishers();
+            int each = eventsPerPublisher();
+            List<String> ids = new CopyOnWriteArrayList<>();
+            List<CompletionStage<Void>> stages = new CopyOnWriteArrayList<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            List<Thread> publishers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int publisher = t;
+                publishers.add(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            String id = "p" + publisher + "-" + i + "-" + uniqueName("e");
+                            ids.add(id);
+                            stages.add(bus().publish(topic, kitEvent(id, "key-" + (i % 16)).build()));
+                        }
+                    } catch (Throwable e) {
+                        thrown.compareAndSet(null, e);
+                    }
+                }, "switchboard-kit-publisher-" + t));
+            }
+            publishers.forEach(Thread::start);
+            for (Thread p : publishers) {
+                p.join(deliveryTimeout().toMillis());
+                assertThat(p.isAlive()).as("publisher %s still running after %s", p.getName(), deliveryTimeout()).isFalse();
+            }
+            assertThat(thrown.get()).as("exception thrown by publish").isNull();
+            awaitAllAccepted(stages);
+
+            for (RecordingConsumer consumer : groups) {
+                awaitAll(consumer, ids);
+            }
+            quiet();
+            for (int g = 0; g < groups.size(); g++) {
+                Map<String, Integer> counts = groups.get(g).deliveriesById();
+                assertThat(counts.keySet()).as("ids received by group %s", g).containsExactlyInAnyOrderElementsOf(ids);
+                assertThat(duplicates(counts)).as("duplicates in group %s", g).isEmpty();
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("lifecycle")
+    class Lifecycle {
+
+        @Test
+        @DisplayName("close releases every thread the bus started")
+        void closeReleasesEveryThread() {
+            Set<Thread> baseline = liveThreads();
+            EventBus fresh = newBus();
+            String topic = uniqueName("threads");
+            RecordingConsumer a = new RecordingConsumer();
+            RecordingConsumer b = new RecordingConsumer();
+            subscribe(fresh, topic, uniqueName("g1"), a);
+            subscribe(fresh, topic, uniqueName("g2"), b);
+            List<String> ids = publishAll(fresh, topic, 50, 5);
+            awaitAll(a, ids);
+            awaitAll(b, ids);
+
+            closeWithin(fresh, deliveryTimeout());
+
+            AtomicReference<List<Thread>> leaked = new AtomicReference<>(List.of());
+            try {
+                await("threads started by bus '" + fresh.type() + "' end after close").until(() -> {
+                    List<Thread> extra = liveThreads().stream()
+                            .filter(t -> !baseline.contains(t) && !isOutsideTheBus(t)).toList();
+                    leaked.set(extra);
+                    return extra.isEmpty();
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                fail("threads still alive " + deliveryTimeout() + " after close(): " + describe(leaked.get()));
+            }
+        }
+
+        @Test
+        @DisplayName("publishing on a closed bus fails visibly")
+        void publishOnClosedBusFails() {
+            EventBus closed = bus();
+            closeWithin(closed, deliveryTimeout());
+
+            CompletionStage<Void> stage;
+            try {
+                stage = closed.publish(uniqueName("closed"), kitEvent(uniqueName("id"), "k").build());
+            } catch (RuntimeException rejected) {
+                return; // failing fast is visible
+            }
+            CompletableFuture<Void> future = stage.toCompletableFuture();
+            awaitUntil("publish on a closed bus completes", future::isDone);
+            assertThat(future).as("publish on a closed bus must not report acceptance").isCompletedExceptionally();
+        }
+
+        @Test
+        @DisplayName("closing twice, and closing a subscription after its bus, are harmless")
+        void closeIsIdempotent() {
+            Subscription subscription = subscribe(uniqueName("idem"), uniqueName("g"), new RecordingConsumer());
+            closeWithin(bus(), deliveryTimeout());
+            closeWithin(bus(), deliveryTimeout());
+            closeWithin(subscription, deliveryTimeout());
+            closeWithin(subscription, deliveryTimeout());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Skips the calling test (visibly) unless the bus declares {@code capability}. */
+    protected final void requireCapability(BusCapability capability, String consequence) {
+        assumeTrue(bus().capabilities().contains(capability), () -> "bus '" + bus().type()
+                + "' does not declare BusCapability." + capability + ": " + consequence);
+    }
+
+    /** A kit event builder with the given id and partition key (as {@code subject} and {@code partitionkey}). */
+    protected static CloudEventBuilder kitEvent(String id, String key) {
+        return CloudEventBuilder.v1().withId(id).withSource(KIT_SOURCE).withType(KIT_EVENT_TYPE).withSubject(key)
+                .withExtension(PARTITION_KEY, key).withDataContentType("text/plain")
+                .withData(id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Publishes {@code count} kit events spread over {@code keys} keys and waits until each was accepted. */
+    private List<String> publishAll(EventBus on, String topic, int count, int keys) {
+        List<String> ids = new ArrayList<>();
+        List<CompletionStage<Void>> stages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = uniqueName("e" + i);
+            ids.add(id);
+            stages.add(on.publish(topic, kitEvent(id, "key-" + (i % keys)).build()));
+        }
+        awaitAllAccepted(stages);
+        return ids;
+    }
+
+    private void awaitAccepted(CompletionStage<Void> stage, String id) {
+        awaitAllAccepted(List.of(stage));
+    }
+
+    private void awaitAllAccepted(Collection<CompletionStage<Void>> stages) {
+        CompletableFuture<?>[] futures = stages.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(futures).get(deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            long pending = Arrays.stream(futures).filter(f -> !f.isDone()).count();
+            fail(pending + " of " + futures.length + " publish stages still incomplete after " + deliveryTimeout());
+        } catch (java.util.concurrent.ExecutionException e) {
+            fail("a publish was rejected although nothing failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while waiting for publish stages");
+        }
+    }
+
+    private void awaitAll(RecordingConsumer consumer, Collection<String> ids) {
+        awaitUntil(ids.size() + " events delivered", () -> consumer.deliveriesById().keySet().containsAll(ids));
+    }
+
+    private ConditionFactory await(String description) {
+        return Awaitility.await(description).atMost(deliveryTimeout()).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+
+    /** Waits until {@code condition} holds, failing after {@link #deliveryTimeout()} with {@code description}. */
+    protected final void awaitUntil(String description, BooleanSupplier condition) {
+        try {
+            await(description).until(condition::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("not within " + deliveryTimeout() + ": " + description);
+        }
+    }
+
+    private void quiet() {
+        sleep(quietPeriod());
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Map<String, Integer> union(RecordingConsumer a, RecordingConsumer b) {
+        Map<String, Integer> counts = new HashMap<>(a.deliveriesById());
+        b.deliveriesById().forEach((id, n) -> counts.merge(id, n, Integer::sum));
+        return counts;
+    }
+
+    private static Map<String, Integer> duplicates(Map<String, Integer> counts) {
+        return counts.entrySet().stream().filter(e -> e.getValue() > 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Closes on a helper thread so a hanging close fails the test instead of hanging the build. */
+    private static void closeWithin(AutoCloseable closeable, Duration timeout) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread closer = new Thread(() -> {
+            try {
+                closeable.close();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "switchboard-kit-close");
+        closer.start();
+        try {
+            closer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            fail(closeable + ".close() did not return within " + timeout);
+        }
+        if (failure.get() != null) {
+            fail(closeable + ".close() threw " + failure.get(), failure.get());
+        }
+    }
+
+    private static Thread closeInBackground(AutoCloseable closeable) {
+        Thread closer = new Thread(() -> {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // awaitClosed reports a close that never returns; an exception from close is not this test's subject
+            }
+        }, "switchboard-kit-close");
+        closer.setDaemon(true);
+        closer.start();
+        return closer;
+    }
+
+    private void awaitClosed(Thread closer, String what) {
+        try {
+            closer.join(deliveryTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(closer.isAlive()).as("close() of %s still running %s after its stage completed", what,
+                deliveryTimeout()).isFalse();
+    }
+
+    private static Set<Thread> liveThreads() {
+        return new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+
+    private static String describe(List<Thread> threads) {
+        return threads.stream().map(t -> {
+            StackTraceElement[] stack = t.getStackTrace();
+            return "'" + t.getName() + "' (" + t.getState() + (stack.length > 0 ? " at " + stack[0] : "") + ")";
+        }).collect(Collectors.joining(", "));
+    }
+
+    private static byte[] dataOf(CloudEvent event) {
+        CloudEventData data = event.getData();
+        assertThat(data).as("data of event %s", event.getId()).isNotNull();
+        return data.toBytes();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static Class<?> typeFamily(Object value) {
+        return value instanceof Integer ? Number.class : value.getClass() == OffsetDateTime.class
+                ? OffsetDateTime.class : value.getClass();
+    }
+
+}
