@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * What a bus subscription does with one record: decode it with the CloudEvents Kafka binding and deliver it, or,
- * when it does not decode, hand it to {@link BusConsumer#poison}; if that fails and a dead-letter topic is
- * configured, forward the raw record there. Either way the record is acknowledged only once that finished.
+ * when it does not decode, hand it to {@link BusConsumer#poison}; if that fails, forward the raw record to the
+ * bus's dead-letter topic. Either way the record is acknowledged only once that finished.
  */
 final class BusWorkHandler implements WorkHandler {
 
@@ -92,9 +92,6 @@ final class BusWorkHandler implements WorkHandler {
             handled = consumer.poison(poison);
         } catch (RuntimeException e) {
             handled = CompletableFuture.failedFuture(e);
-        }
-        if (deadLetter == null) {
-            return handled;
         }
         return handled.handle((ignored, error) -> error).thenCompose(error -> {
             if (error == null) {

@@ -203,9 +203,12 @@ public final class KafkaBusConfig {
         return duplicatesCapacity;
     }
 
-    /** The Kafka topic undecodable records go to when the consumer's {@code poison} fails, if any. */
-    public Optional<String> deadLetterTopic() {
-        return Optional.ofNullable(deadLetterTopic);
+    /**
+     * The Kafka topic undecodable records go to when the consumer's {@code poison} fails: the one set, else the
+     * prefix followed by {@code dead-letter}.
+     */
+    public String deadLetterTopic() {
+        return deadLetterTopic != null ? deadLetterTopic : topicPrefix + "dead-letter";
     }
 
     public Duration revokeTimeout() {
@@ -393,9 +396,11 @@ public final class KafkaBusConfig {
         }
 
         /**
-         * A Kafka topic (full name, no prefix added) that receives undecodable records, unchanged plus headers
-         * {@code switchboard_poison_reason} and {@code switchboard_poison_location}, when the consumer's
-         * {@code poison(...)} fails. Without one, such a record is retried like a failed event.
+         * The Kafka topic (full name, no prefix added) that receives undecodable records when the consumer's
+         * {@code poison(...)} fails — the bus's own dead-letter rule: the record unchanged, plus headers
+         * {@code switchboard_poison_reason} and {@code switchboard_poison_location}; it is acknowledged once the broker
+         * stored the copy (forwarding is retried with backoff until it is). Default: the prefix followed by
+         * {@code dead-letter}.
          */
         public Builder deadLetterTopic(String topic) {
             if (topic == null || !topic.matches("[A-Za-z0-9._\\-]{1,249}")) {

@@ -187,7 +187,7 @@ public final class KafkaEventBus implements EventBus {
         Optional<DuplicateFilter> duplicates = config.duplicatesWindow()
                 .map(window -> new DuplicateFilter(scheduler, window, config.duplicatesCapacity()));
         BusWorkHandler handler = new BusWorkHandler(topic, consumer, duplicates.orElse(null),
-                config.deadLetterTopic().isPresent() ? this::sendToDeadLetter : null);
+                this::sendToDeadLetter);
         ConsumerLoop.Settings settings = new ConsumerLoop.Settings(config.concurrency(), config.maxInFlight(),
                 Duration.ofMillis(100), config.revokeTimeout(), config.closeTimeout(), config.initialBackoff(),
                 config.maxBackoff(), scheduler);
@@ -215,21 +215,23 @@ public final class KafkaEventBus implements EventBus {
     }
 
     private CompletionStage<Void> sendToDeadLetter(byte[] key, byte[] value, Headers headers) {
-        String topic = config.deadLetterTopic().orElseThrow();
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            deadLetterProducer().send(new ProducerRecord<>(topic, null, key, value, headers),
-                    (metadata, error) -> {
-                        if (error == null) {
-                            sent.complete(null);
-                        } else {
-                            sent.completeExceptionally(error);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        return sent;
+        String topic = config.deadLetterTopic();
+        // a failed topic creation is not fatal here: the send reports the real problem if the topic is missing
+        return topics.ensure(topic).handle((ignored, error) -> null).thenCompose(ignored -> {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            try {
+                deadLetterProducer().send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, error) -> {
+                    if (error == null) {
+                        sent.complete(null);
+                    } else {
+                        sent.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+            return sent;
+        });
     }
 
     private Producer<byte[], byte[]> deadLetterProducer() {

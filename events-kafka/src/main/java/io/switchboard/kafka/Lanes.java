@@ -86,6 +86,8 @@ final class Lanes {
         private final AtomicBoolean active = new AtomicBoolean();
         /** The work this lane is on; only the thread that holds {@link #active} touches it. */
         private Work current;
+        /** The work whose pending stage the lane waits for; whoever clears it (completion or abandonment) resumes. */
+        private final java.util.concurrent.atomic.AtomicReference<Work> waiting = new java.util.concurrent.atomic.AtomicReference<>();
 
         void offer(Work work) {
             queue.add(work);
@@ -128,9 +130,19 @@ final class Lanes {
                     }
                     continue;
                 }
-                // the lane stays active (owned by this work) until the stage completes
+                // the lane stays active (owned by this work) until the stage completes, or until the work is
+                // abandoned with its partition: then the lane moves on and the stage's late result is ignored
+                Work waitingFor = current;
+                waiting.set(waitingFor);
                 outcome.whenComplete((ignored, error) -> {
-                    if (settle(outcome)) {
+                    if (waiting.compareAndSet(waitingFor, null) && settle(outcome)) {
+                        submit();
+                    }
+                });
+                waitingFor.onAbandon(() -> {
+                    if (waiting.compareAndSet(waitingFor, null)) {
+                        running.decrementAndGet();
+                        current = null;
                         submit();
                     }
                 });

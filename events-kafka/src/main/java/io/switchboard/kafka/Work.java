@@ -31,6 +31,8 @@ final class Work {
     Object decoded;
     /** Failed attempts so far; touched only by the lane running this work. */
     int failures;
+    /** Run once if the work is abandoned while a lane waits for its stage, so the lane can move on. */
+    private volatile Runnable onAbandon;
 
     Work(PartitionProgress partition, List<ConsumerRecord<byte[], byte[]>> records, byte[] laneKey, AtomicInteger inFlight) {
         this.partition = partition;
@@ -71,7 +73,20 @@ final class Work {
 
     /** Gives the work up unacknowledged (its partition moved away or the consumer stopped). */
     void abandon() {
-        settle(ABANDONED);
+        if (settle(ABANDONED)) {
+            Runnable hook = onAbandon;
+            if (hook != null) {
+                hook.run();
+            }
+        }
+    }
+
+    /** Registers what to do if this work is abandoned while its handler's stage is still pending. */
+    void onAbandon(Runnable hook) {
+        this.onAbandon = hook;
+        if (state.get() == ABANDONED) {
+            hook.run(); // abandoned before the hook was in place; the hook tolerates running twice
+        }
     }
 
     private boolean settle(int outcome) {
