@@ -61,7 +61,7 @@ final class SharedKafka implements BeforeAllCallback {
         return resource;
     }
 
-    private static final class Resource implements ExtensionContext.Store.CloseableResource {
+    private static final class Resource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start();
         final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 "bootstrap.servers", broker.bootstrapServers(), "client.id", "switchboard-test-raw", "linger.ms", 0),
