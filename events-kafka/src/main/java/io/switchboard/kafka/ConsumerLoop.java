@@ -1,0 +1,349 @@
+package io.switchboard.kafka;
+
+import io.switchboard.api.Scheduler;
+import io.switchboard.core.time.Schedulers;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * At-least-once consumption of Kafka topics by one consumer-group member: the engine under both the bus
+ * subscription and the source.
+ *
+ * <p>Design: one poll thread owns the {@link KafkaConsumer} (auto-commit off, raw bytes). Polled records become
+ * {@link Work}, tracked per partition by {@link PartitionProgress} and handed to {@link Lanes} (ordered per key,
+ * parallel across keys). After every poll the thread commits, per partition, the offset up to which all work has
+ * settled. Back-pressure: when too much work is in flight, all assigned partitions are paused until half of it
+ * drained. On revocation the thread waits briefly for the partitions' work, commits what settled and abandons the
+ * rest, so the new owner redelivers it; lost partitions are abandoned without a commit.
+ */
+final class ConsumerLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+    private static final Duration PAUSED_POLL = Duration.ofMillis(5);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Turns the records one poll returned for one partition into work. */
+    @FunctionalInterface
+    interface Planner {
+        void plan(PartitionProgress partition, List<ConsumerRecord<byte[], byte[]>> records, AtomicInteger inFlight,
+                  Consumer<Work> out);
+    }
+
+    /** Tuning shared by the bus and the source. */
+    record Settings(int concurrency, int maxInFlight, Duration pollTimeout, Duration revokeTimeout,
+                    Duration closeTimeout, Duration initialBackoff, Duration maxBackoff, Scheduler scheduler) {
+    }
+
+    private final String name;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<String> topics;
+    private final Pattern pattern;
+    private final Planner planner;
+    private final Settings settings;
+    private final ThreadPoolExecutor executor;
+    private final Lanes lanes;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<TopicPartition, PartitionProgress> assigned = new HashMap<>(); // poll thread only
+    private final Thread pollThread;
+    private volatile boolean running = true;
+    private volatile boolean aborted;
+    private boolean paused; // poll thread only
+
+    ConsumerLoop(String name, Map<String, Object> consumerConfig, List<String> topics, Pattern pattern,
+                 Planner planner, WorkHandler handler, Settings settings) {
+        this.name = name;
+        this.topics = topics;
+        this.pattern = pattern;
+        this.planner = planner;
+        this.settings = settings;
+        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), Schedulers.daemonThreads(name + "-worker"));
+        this.executor.allowCoreThreadTimeOut(true);
+        this.lanes = new Lanes(settings.concurrency(), executor, settings.scheduler(), handler,
+                settings.initialBackoff(), settings.maxBackoff(), name);
+        this.pollThread = new Thread(this::run, name + "-poll");
+        this.pollThread.setDaemon(true);
+    }
+
+    ConsumerLoop start() {
+        pollThread.start();
+        return this;
+    }
+
+    /** Work polled but not settled yet. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Stops gracefully: no new work starts, running handlers get up to the close timeout, settled offsets are
+     * committed, and the member leaves its group so the rest rebalance at once.
+     */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    /**
+     * Stops the way a crash would: nothing more is committed and the member does not leave its group (the group
+     * notices only when its session times out). For fault tests and for giving up after a failed close.
+     */
+    void abort() {
+        stop(true);
+    }
+
+    private void stop(boolean abrupt) {
+        if (abrupt) {
+            aborted = true;
+        }
+        running = false;
+        if (Thread.currentThread() != pollThread) {
+            consumer.wakeup();
+            try {
+                pollThread.join(settings.closeTimeout().plus(COMMIT_TIMEOUT).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (pollThread.isAlive()) {
+                log.warn("{}: the poll thread did not stop in time; it is a daemon and will end with the JVM", name);
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            Listener listener = new Listener();
+            if (pattern != null) {
+                consumer.subscribe(pattern, listener);
+            } else {
+                consumer.subscribe(topics, listener);
+            }
+            while (running) {
+                applyBackPressure();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(paused ? PAUSED_POLL : settings.pollTimeout());
+                } catch (WakeupException e) {
+                    continue;
+                } catch (KafkaException e) {
+                    if (!running) {
+                        break;
+                    }
+                    log.error("{}: polling failed; retrying in 1 s", name, e);
+                    sleep(Duration.ofSeconds(1));
+                    continue;
+                }
+                for (TopicPartition tp : records.partitions()) {
+                    PartitionProgress progress = assigned.get(tp);
+                    if (progress == null) {
+                        continue; // cannot happen: poll only returns records of assigned partitions
+                    }
+                    planner.plan(progress, records.records(tp), inFlight, work -> {
+                        inFlight.incrementAndGet();
+                        progress.track(work);
+                        lanes.dispatch(work);
+                    });
+                }
+                commit(false);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("{}: the consumer stopped on an unexpected error; unsettled events will be redelivered", name, e);
+            aborted = true;
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void shutdown() {
+        lanes.stop();
+        if (aborted) {
+            abandonAll();
+            closeConsumer(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                    .withTimeout(Duration.ZERO));
+        } else {
+            awaitRunningHandlers();
+            try {
+                commit(true);
+            } catch (RuntimeException e) {
+                log.warn("{}: final commit failed; the group will redeliver events since the last commit", name, e);
+            }
+            abandonAll();
+            closeConsumer(CloseOptions.timeout(settings.closeTimeout()));
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(aborted ? 0 : settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{}: {} handler(s) still running after close; their results are ignored", name,
+                        lanes.running());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeConsumer(CloseOptions options) {
+        try {
+            consumer.close(options);
+        } catch (RuntimeException e) {
+            log.warn("{}: closing the Kafka consumer failed", name, e);
+        }
+    }
+
+    private void awaitRunningHandlers() {
+        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+        while (lanes.running() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(2));
+        }
+    }
+
+    private void abandonAll() {
+        for (PartitionProgress progress : assigned.values()) {
+            progress.revoke();
+        }
+        assigned.clear();
+    }
+
+    private void applyBackPressure() {
+        int pending = inFlight.get();
+        if (!paused && pending >= settings.maxInFlight()) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            log.debug("{}: {} events in flight; pausing all partitions", name, pending);
+        } else if (paused && pending <= settings.maxInFlight() / 2) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+    }
+
+    private void commit(boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionProgress progress : assigned.values()) {
+            long offset = sync ? progress.committable() : progress.committableIfAdvanced();
+            if (offset >= 0) {
+                offsets.put(progress.topicPartition, new OffsetAndMetadata(offset));
+                progress.committed(offset);
+            }
+        }
+        commit(offsets, sync);
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets, boolean sync) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            try {
+                consumer.commitSync(offsets, COMMIT_TIMEOUT);
+            } catch (WakeupException e) {
+                consumer.commitSync(offsets, COMMIT_TIMEOUT); // a close() racing with a rebalance: commit anyway
+            }
+        } else {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.debug("{}: asynchronous commit failed ({}); a later commit covers it", name, error.toString());
+                }
+            });
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                assigned.put(tp, new PartitionProgress(tp));
+            }
+            if (paused && !partitions.isEmpty()) {
+                consumer.pause(partitions);
+            }
+            log.debug("{}: assigned {}", name, partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            List<PartitionProgress> leaving = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                PartitionProgress progress = assigned.get(tp);
+                if (progress != null) {
+                    leaving.add(progress);
+                }
+            }
+            if (leaving.isEmpty()) {
+                return;
+            }
+            if (!aborted) {
+                long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
+                while (running && System.nanoTime() < deadline && !leaving.stream().allMatch(PartitionProgress::allSettled)) {
+                    sleep(Duration.ofMillis(2));
+                }
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (PartitionProgress progress : leaving) {
+                    long offset = progress.committable();
+                    if (offset >= 0) {
+                        offsets.put(progress.topicPartition, new OffsetAndMetadata(offset));
+                    }
+                }
+                try {
+                    commit(offsets, true);
+                } catch (RuntimeException e) {
+                    log.warn("{}: commit on revocation of {} failed; the new owner redelivers from the last commit",
+                            name, partitions, e);
+                }
+            }
+            abandon(leaving);
+            log.debug("{}: revoked {}", name, partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            List<PartitionProgress> lost = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                PartitionProgress progress = assigned.get(tp);
+                if (progress != null) {
+                    lost.add(progress);
+                }
+            }
+            abandon(lost);
+            log.info("{}: lost {} without a chance to commit; the new owner redelivers their unsettled events",
+                    name, partitions);
+        }
+
+        private void abandon(List<PartitionProgress> partitions) {
+            for (PartitionProgress progress : partitions) {
+                progress.revoke();
+                assigned.remove(progress.topicPartition);
+            }
+        }
+    }
+}

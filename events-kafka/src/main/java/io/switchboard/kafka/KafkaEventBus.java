@@ -1,0 +1,299 @@
+package io.switchboard.kafka;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.message.Encoding;
+import io.cloudevents.kafka.CloudEventSerializer;
+import io.switchboard.api.BusCapability;
+import io.switchboard.api.BusConsumer;
+import io.switchboard.api.EventBus;
+import io.switchboard.api.PublishRejectedException;
+import io.switchboard.api.Scheduler;
+import io.switchboard.api.Subscription;
+import io.switchboard.core.time.Schedulers;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * An {@link EventBus} on Apache Kafka: each bus topic is a Kafka topic (named by {@link KafkaBusConfig#kafkaTopic}),
+ * each subscription a member of a Kafka consumer group, so application instances that subscribe with the same
+ * group share the topic's partitions.
+ *
+ * <p><b>Publishing</b> goes through one idempotent producer with {@code acks=all}, encoding events with the
+ * CloudEvents Kafka protocol binding (binary mode by default). The record key is the event's {@code partitionkey}
+ * extension, else its {@code subject}, else none; events with one key share a partition and stay in order.
+ * The returned stage completes when the broker acknowledged the record, or exceptionally with
+ * {@link PublishRejectedException} saying why it did not; it completes on the producer's I/O thread, so dependent
+ * actions must not block.
+ *
+ * <p><b>Consuming</b> is at-least-once: offsets are committed, per partition, only up to the first event not yet
+ * acknowledged (consumer stage completed normally, or poison handled); events of one key are delivered one at a
+ * time in order, different keys in parallel; a failed stage is redelivered after a backoff, never skipped; a
+ * rebalance commits what finished and leaves the rest to the next owner. Records that are not CloudEvents go to
+ * {@link BusConsumer#poison}. See {@code docs/kafka.md}.
+ *
+ * <p>Thread-safe. {@link #close()} closes every subscription, the producer and the admin client, and stops every
+ * thread the bus started.
+ */
+public final class KafkaEventBus implements EventBus {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventBus.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._\\-]{1,249}");
+    private static final Set<BusCapability> CAPABILITIES = Set.copyOf(EnumSet.allOf(BusCapability.class));
+    private static final String STRUCTURED_FORMAT = "application/cloudevents+json";
+
+    private final KafkaBusConfig config;
+    private final String clientId;
+    private final Producer<String, CloudEvent> producer;
+    private final Topics topics;
+    private final Scheduler scheduler;
+    private final ScheduledThreadPoolExecutor ownedSchedulerThread;
+    private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger subscriptionCount = new AtomicInteger();
+    private final Object deadLetterLock = new Object();
+    private Producer<byte[], byte[]> deadLetterProducer;
+    private volatile boolean closed;
+
+    private KafkaEventBus(KafkaBusConfig config) {
+        this.config = config;
+        this.clientId = "switchboard-bus-" + INSTANCES.incrementAndGet();
+        if (config.scheduler().isPresent()) {
+            this.scheduler = config.scheduler().get();
+            this.ownedSchedulerThread = null;
+        } else {
+            this.ownedSchedulerThread = new ScheduledThreadPoolExecutor(1, Schedulers.daemonThreads(clientId + "-scheduler"));
+            this.ownedSchedulerThread.setRemoveOnCancelPolicy(true);
+            this.scheduler = Schedulers.system(ownedSchedulerThread);
+        }
+        CloudEventSerializer serializer = new CloudEventSerializer();
+        Map<String, Object> serializerConfig = new HashMap<>();
+        serializerConfig.put(CloudEventSerializer.ENCODING_CONFIG, config.encoding());
+        if (config.encoding() == Encoding.STRUCTURED) {
+            serializerConfig.put(CloudEventSerializer.EVENT_FORMAT_CONFIG, STRUCTURED_FORMAT);
+        }
+        serializer.configure(serializerConfig, false);
+        try {
+            this.producer = new KafkaProducer<>(config.producerConfig(clientId + "-producer"), new StringSerializer(), serializer);
+        } catch (RuntimeException e) {
+            shutdownScheduler();
+            throw new io.switchboard.api.ConfigurationException("cannot create the Kafka producer for " + config
+                    + ": " + e.getMessage(), e);
+        }
+        this.topics = new Topics(config.createTopics(), config.topicPartitions(), config.replicationFactor(),
+                () -> config.adminConfig(clientId + "-admin"));
+    }
+
+    /** A bus on the cluster {@code config} names. Connects lazily; the producer's thread starts at once. */
+    public static KafkaEventBus create(KafkaBusConfig config) {
+        return new KafkaEventBus(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The settings this bus was created with. */
+    public KafkaBusConfig config() {
+        return config;
+    }
+
+    @Override
+    public String type() {
+        return "kafka";
+    }
+
+    /** All of them: durable, redelivery, ordered per key, consumer groups, poison detection. */
+    @Override
+    public Set<BusCapability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String topic, CloudEvent event) {
+        Objects.requireNonNull(event, "event");
+        String kafkaTopic = kafkaTopic(topic);
+        if (closed) {
+            return CompletableFuture.failedFuture(new PublishRejectedException("cannot publish event '" + event.getId()
+                    + "' to topic '" + topic + "': the Kafka event bus is closed"));
+        }
+        CompletableFuture<Void> ready = topics.ensure(kafkaTopic);
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            return send(topic, kafkaTopic, event);
+        }
+        return ready.handle((ignored, error) -> error).thenCompose(error -> {
+            if (error != null) {
+                return CompletableFuture.failedFuture(new PublishRejectedException("cannot publish event '"
+                        + event.getId() + "' to topic '" + topic + "': creating Kafka topic '" + kafkaTopic + "' failed: "
+                        + Lanes.unwrap(error) + " (create it yourself and set createTopics(false), or grant the"
+                        + " CREATE permission)", Lanes.unwrap(error)));
+            }
+            return send(topic, kafkaTopic, event);
+        });
+    }
+
+    private CompletableFuture<Void> send(String topic, String kafkaTopic, CloudEvent event) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(kafkaTopic, PartitionKeys.of(event), event), (metadata, error) -> {
+                if (error == null) {
+                    acknowledged.complete(null);
+                } else {
+                    acknowledged.completeExceptionally(rejected(topic, kafkaTopic, event, error));
+                }
+            });
+        } catch (RuntimeException e) {
+            acknowledged.completeExceptionally(rejected(topic, kafkaTopic, event, e));
+        }
+        return acknowledged;
+    }
+
+    private PublishRejectedException rejected(String topic, String kafkaTopic, CloudEvent event, Throwable error) {
+        return new PublishRejectedException("Kafka did not acknowledge event '" + event.getId() + "' on topic '" + topic
+                + "' (Kafka topic '" + kafkaTopic + "'): " + error + "; the event was not stored, publish it again",
+                error);
+    }
+
+    @Override
+    public Subscription subscribe(String topic, String group, BusConsumer consumer) {
+        Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(consumer, "consumer");
+        if (group.isBlank()) {
+            throw new IllegalArgumentException("consumer group name is empty; give each trigger input a group name");
+        }
+        String kafkaTopic = kafkaTopic(topic);
+        if (closed) {
+            throw new IllegalStateException("cannot subscribe to topic '" + topic + "': the Kafka event bus is closed");
+        }
+        awaitTopic(kafkaTopic);
+        String name = clientId + "-" + group + "-" + subscriptionCount.incrementAndGet();
+        Optional<DuplicateFilter> duplicates = config.duplicatesWindow()
+                .map(window -> new DuplicateFilter(scheduler, window, config.duplicatesCapacity()));
+        BusWorkHandler handler = new BusWorkHandler(topic, consumer, duplicates.orElse(null),
+                this::sendToDeadLetter);
+        ConsumerLoop.Settings settings = new ConsumerLoop.Settings(config.concurrency(), config.maxInFlight(),
+                Duration.ofMillis(100), config.revokeTimeout(), config.closeTimeout(), config.initialBackoff(),
+                config.maxBackoff(), scheduler);
+        ConsumerLoop loop = new ConsumerLoop(name, config.consumerConfig(group, name), List.of(kafkaTopic), null,
+                BusWorkHandler::singleRecords, handler, settings);
+        KafkaSubscription subscription = new KafkaSubscription(topic, group, loop, subscriptions::remove);
+        subscriptions.add(subscription);
+        loop.start();
+        if (closed) { // close() raced with us: do not leave a running consumer behind
+            subscription.close();
+            throw new IllegalStateException("cannot subscribe to topic '" + topic + "': the Kafka event bus is closed");
+        }
+        return subscription;
+    }
+
+    private void awaitTopic(String kafkaTopic) {
+        try {
+            topics.ensure(kafkaTopic).get(config.closeTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // consumption starts anyway and picks the topic up once it exists
+            log.warn("could not make sure Kafka topic '{}' exists: {}", kafkaTopic, String.valueOf(Lanes.unwrap(e)));
+        }
+    }
+
+    private CompletionStage<Void> sendToDeadLetter(byte[] key, byte[] value, Headers headers) {
+        String topic = config.deadLetterTopic();
+        // a failed topic creation is not fatal here: the send reports the real problem if the topic is missing
+        return topics.ensure(topic).handle((ignored, error) -> null).thenCompose(ignored -> {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            try {
+                deadLetterProducer().send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, error) -> {
+                    if (error == null) {
+                        sent.complete(null);
+                    } else {
+                        sent.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+            return sent;
+        });
+    }
+
+    private Producer<byte[], byte[]> deadLetterProducer() {
+        synchronized (deadLetterLock) {
+            if (closed) {
+                throw new IllegalStateException("the Kafka event bus is closed");
+            }
+            if (deadLetterProducer == null) {
+                deadLetterProducer = new KafkaProducer<>(config.producerConfig(clientId + "-dead-letter"),
+                        new ByteArraySerializer(), new ByteArraySerializer());
+            }
+            return deadLetterProducer;
+        }
+    }
+
+    private String kafkaTopic(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        String kafkaTopic = config.kafkaTopic(topic);
+        if (!KAFKA_TOPIC.matcher(kafkaTopic).matches() || kafkaTopic.equals(".") || kafkaTopic.equals("..")) {
+            throw new IllegalArgumentException("topic '" + topic + "' cannot be a Kafka topic ('" + kafkaTopic
+                    + "'): use up to 249 characters in total (with the prefix), letters, digits, '.', '_' or '-'");
+        }
+        return kafkaTopic;
+    }
+
+    /** Live subscriptions, for tests. */
+    Set<KafkaSubscription> subscriptions() {
+        return Set.copyOf(subscriptions);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (KafkaSubscription subscription : List.copyOf(subscriptions)) {
+            subscription.close();
+        }
+        producer.close(config.closeTimeout());
+        synchronized (deadLetterLock) {
+            if (deadLetterProducer != null) {
+                deadLetterProducer.close(config.closeTimeout());
+            }
+        }
+        topics.close();
+        shutdownScheduler();
+    }
+
+    private void shutdownScheduler() {
+        if (ownedSchedulerThread != null) {
+            ownedSchedulerThread.shutdownNow();
+            try {
+                ownedSchedulerThread.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaEventBus{" + clientId + ", " + config + "}";
+    }
+}

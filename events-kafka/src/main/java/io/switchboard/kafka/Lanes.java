@@ -1,0 +1,197 @@
+package io.switchboard.kafka;
+
+import io.switchboard.api.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs work in parallel across keys and in order within a key. Each piece of work goes to the lane its key hashes
+ * to (work without a key is spread by offset); a lane runs one piece at a time, in arrival order, so events of one
+ * key never overtake each other, while different lanes proceed concurrently on the executor.
+ *
+ * <p>A lane is a small actor: a lock-free queue plus an "active" flag; whoever sets the flag schedules the drain.
+ * Handlers that complete synchronously are drained in a loop without a hand-off per item. A failed handler keeps
+ * the lane on that work and retries it after an exponential backoff on the {@link Scheduler} — later work of the
+ * lane waits, so per-key order survives redelivery, and nothing is ever skipped.
+ */
+final class Lanes {
+
+    private static final Logger log = LoggerFactory.getLogger(Lanes.class);
+
+    private final Lane[] lanes;
+    private final Executor executor;
+    private final Scheduler scheduler;
+    private final WorkHandler handler;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final String owner;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean stopped;
+
+    Lanes(int count, Executor executor, Scheduler scheduler, WorkHandler handler, Duration initialBackoff,
+          Duration maxBackoff, String owner) {
+        this.lanes = new Lane[count];
+        for (int i = 0; i < count; i++) {
+            lanes[i] = new Lane();
+        }
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.handler = handler;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.owner = owner;
+    }
+
+    void dispatch(Work work) {
+        lanes[laneOf(work)].offer(work);
+    }
+
+    /** No work starts after this; work already running finishes on its own. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** How many handler invocations are under way right now (not counting work waiting for a retry). */
+    int running() {
+        return running.get();
+    }
+
+    private int laneOf(Work work) {
+        int hash = work.laneKey != null
+                ? Arrays.hashCode(work.laneKey) * 31 + work.topicPartition().hashCode()
+                : Long.hashCode(work.firstOffset()) * 31 + work.topicPartition().partition();
+        hash ^= hash >>> 16;
+        return Math.floorMod(hash, lanes.length);
+    }
+
+    Duration backoff(int failures) {
+        long millis = initialBackoff.toMillis();
+        for (int i = 1; i < failures && millis < maxBackoff.toMillis(); i++) {
+            millis *= 2;
+        }
+        return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+    }
+
+    private final class Lane implements Runnable {
+        private final ConcurrentLinkedQueue<Work> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean active = new AtomicBoolean();
+        /** The work this lane is on; only the thread that holds {@link #active} touches it. */
+        private Work current;
+        /** The work whose pending stage the lane waits for; whoever clears it (completion or abandonment) resumes. */
+        private final java.util.concurrent.atomic.AtomicReference<Work> waiting = new java.util.concurrent.atomic.AtomicReference<>();
+
+        void offer(Work work) {
+            queue.add(work);
+            if (active.compareAndSet(false, true)) {
+                submit();
+            }
+        }
+
+        private void submit() {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException e) {
+                // only after stop(): the work stays unsettled and is redelivered by the next owner
+                active.set(false);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                if (current == null) {
+                    current = queue.poll();
+                }
+                if (current == null) {
+                    active.set(false);
+                    // an offer may have raced with giving up the flag
+                    if (queue.isEmpty() || !active.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (stopped || !current.isLive()) {
+                    current = null; // abandoned with its partition: the next owner redelivers it
+                    continue;
+                }
+                CompletableFuture<Void> outcome = start(current);
+                if (outcome.isDone()) {
+                    if (!settle(outcome)) {
+                        return; // a retry is scheduled and will resume this lane
+                    }
+                    continue;
+                }
+                // the lane stays active (owned by this work) until the stage completes, or until the work is
+                // abandoned with its partition: then the lane moves on and the stage's late result is ignored
+                Work waitingFor = current;
+                waiting.set(waitingFor);
+                outcome.whenComplete((ignored, error) -> {
+                    if (waiting.compareAndSet(waitingFor, null) && settle(outcome)) {
+                        submit();
+                    }
+                });
+                waitingFor.onAbandon(() -> {
+                    if (waiting.compareAndSet(waitingFor, null)) {
+                        running.decrementAndGet();
+                        current = null;
+                        submit();
+                    }
+                });
+                return;
+            }
+        }
+
+        private CompletableFuture<Void> start(Work work) {
+            running.incrementAndGet();
+            try {
+                CompletionStage<Void> stage = handler.handle(work);
+                if (stage == null) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(
+                            "the consumer returned a null stage; return a completed stage to acknowledge"));
+                }
+                return stage.toCompletableFuture();
+            } catch (Throwable e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        /** Returns true if the lane may move on; false if a retry was scheduled. */
+        private boolean settle(CompletableFuture<Void> outcome) {
+            running.decrementAndGet();
+            Work work = current;
+            if (!outcome.isCompletedExceptionally()) {
+                work.complete();
+                current = null;
+                return true;
+            }
+            if (stopped || !work.isLive()) {
+                current = null;
+                return true;
+            }
+            work.failures++;
+            Duration delay = backoff(work.failures);
+            Throwable error = outcome.handle((v, e) -> e).join();
+            log.warn("{}: handling {} failed (attempt {}); retrying in {} ms: {}", owner, work.describe(), work.failures,
+                    delay.toMillis(), String.valueOf(unwrap(error)));
+            scheduler.schedule(delay, this::submit);
+            return false;
+        }
+    }
+
+    static Throwable unwrap(Throwable error) {
+        while ((error instanceof java.util.concurrent.CompletionException
+                || error instanceof java.util.concurrent.ExecutionException) && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
+    }
+}
