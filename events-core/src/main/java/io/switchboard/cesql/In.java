@@ -67,10 +67,30 @@ final class In {
     static final class ConstantSet {
         final Object[] values;
         final Set<Object> hashed;
+        /** The values unboxed when they are all Integers, so an Integer operand is matched without boxing. */
+        final int[] ints;
 
         ConstantSet(Object[] values) {
             this.values = values;
             this.hashed = values.length > HASH_THRESHOLD ? new HashSet<>(java.util.Arrays.asList(values)) : null;
+            int[] unboxed = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (!(values[i] instanceof Integer n)) {
+                    unboxed = null;
+                    break;
+                }
+                unboxed[i] = n;
+            }
+            this.ints = unboxed;
+        }
+
+        boolean containsInt(int value) {
+            for (int v : ints) {
+                if (v == value) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean contains(Object value) {
@@ -109,6 +129,10 @@ final class In {
         @Override
         boolean evalBool(CloudEvent event, Errors errors) {
             int mark = errors.count;
+            if (left instanceof Node.IntNode i && set.ints != null) {
+                int n = i.evalInt(event, errors);
+                return errors.count == mark && set.containsInt(n) != negate;
+            }
             Object v = left instanceof Node.StrNode s ? s.evalString(event, errors) : left.evalObject(event, errors);
             if (errors.count != mark) {
                 return false;
