@@ -2,8 +2,10 @@ package io.switchboard.cesql;
 
 import io.cloudevents.CloudEvent;
 import io.switchboard.cesql.Node.BoolNode;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code x [NOT] IN (y1, y2, ...)}: equality with {@code x}'s type as the target type of the set elements.
@@ -19,7 +21,7 @@ final class In {
     private In() {
     }
 
-    static BoolNode of(Node left, Node[] elements, boolean negate, int pos, java.util.function.UnaryOperator<Node> fold) {
+    static BoolNode of(Node left, Node[] elements, boolean negate, int pos, UnaryOperator<Node> fold) {
         boolean literals = true;
         for (Node e : elements) {
             literals &= Literals.isLiteral(e);
@@ -72,7 +74,7 @@ final class In {
 
         ConstantSet(Object[] values) {
             this.values = values;
-            this.hashed = values.length > HASH_THRESHOLD ? new HashSet<>(java.util.Arrays.asList(values)) : null;
+            this.hashed = values.length > HASH_THRESHOLD ? new HashSet<>(Arrays.asList(values)) : null;
             int[] unboxed = new int[values.length];
             for (int i = 0; i < values.length; i++) {
                 if (!(values[i] instanceof Integer n)) {
