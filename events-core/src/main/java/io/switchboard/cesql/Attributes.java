@@ -221,15 +221,18 @@ final class Attributes {
 
     static final class Extension extends Node.AnyNode {
         final String name;
+        private final boolean legacyAttribute;
 
         Extension(String name, int pos) {
             super(pos, 1);
             this.name = name;
+            this.legacyAttribute = name.equals("schemaurl") || name.equals("datacontentencoding");
         }
 
         @Override
         Object evalAny(CloudEvent event, Errors errors) {
-            Object value = value(event, name);
+            // extensions are the common case: one map lookup, no dispatch on the name per event
+            Object value = legacyAttribute ? value(event, name) : toCesqlValue(event.getExtension(name));
             if (value == null) {
                 errors.missingAttribute(name, pos);
             }

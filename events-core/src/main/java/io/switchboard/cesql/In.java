@@ -39,6 +39,13 @@ final class In {
                 for (int i = 0; i < cast.length; i++) {
                     values[i] = cast[i].evalObject(null, Errors.FAIL_FAST);
                 }
+                if (left instanceof Node.StrNode str && values.length <= HASH_THRESHOLD) {
+                    String[] strings = new String[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        strings[i] = (String) values[i];
+                    }
+                    return new Strings(str, strings, negate, pos);
+                }
                 return new Constant(left, elements, new ConstantSet(values), null, null, negate, pos);
             }
             return new General(left, cast, negate, pos);
@@ -105,6 +112,35 @@ final class In {
                 }
             }
             return false;
+        }
+    }
+
+    /** {@code subject IN ('a', 'b')}: a String operand and a few String literals. */
+    static final class Strings extends BoolNode {
+        final Node.StrNode left;
+        final String[] values;
+        final boolean negate;
+
+        Strings(Node.StrNode left, String[] values, boolean negate, int pos) {
+            super(pos, left.depth + 1, left.constant);
+            this.left = left;
+            this.values = values;
+            this.negate = negate;
+        }
+
+        @Override
+        boolean evalBool(CloudEvent event, Errors errors) {
+            int mark = errors.count;
+            String s = left.evalString(event, errors);
+            if (errors.count != mark) {
+                return false;
+            }
+            for (String v : values) {
+                if (v.equals(s)) {
+                    return !negate;
+                }
+            }
+            return negate;
         }
     }
 

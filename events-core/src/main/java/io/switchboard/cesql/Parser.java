@@ -195,10 +195,10 @@ final class Parser {
         return switch (op) {
             case EQ -> Comparison.equality(left, right, false, pos);
             case NE -> Comparison.equality(left, right, true, pos);
-            case LT -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.LT, pos);
-            case LE -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.LE, pos);
-            case GT -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.GT, pos);
-            default -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.GE, pos);
+            case LT -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.LT, pos);
+            case LE -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.LE, pos);
+            case GT -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.GT, pos);
+            default -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.GE, pos);
         };
     }
 
