@@ -241,6 +241,9 @@ class OperatorsTest {
         assertValue("TRUE IN ('true', 'false')", true);
         assertValue("'TRUE' IN (TRUE)", false);
         assertValue("3 IN (1 + 2)", true);
+        assertValue("INT(myint) IN (1000, 10)", TckEvents.with("myint", "10"), true);
+        assertValue("INT(myint) NOT IN (1000, 10)", TckEvents.with("myint", "10"), false);
+        assertValue("INT(myint) IN (1000, '11')", TckEvents.with("myint", "10"), false);
         assertValue("subject IN ('x', subject)", true);
         assertValue("'k' IN ('a','b','c','d','e','f','g','h','i','j','k')", true); // hashed set
         assertValue("'z' IN ('a','b','c','d','e','f','g','h','i','j','k')", false);
