@@ -1,8 +1,8 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,7 +23,7 @@ final class Lane implements Runnable {
     private final Executor executor;
     private final int capacity;
     /** Created on first use: thousands of subscribers that never fire cost no queue memory. */
-    private volatile MpscRing<Task> ring;
+    private volatile MpscRing<Object> ring;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final boolean deferring;
 
@@ -34,8 +34,9 @@ final class Lane implements Runnable {
         this.deferring = owner.pipeline.defersCompletion();
     }
 
-    boolean offer(Task task) {
-        MpscRing<Task> r = ring;
+    /** Queues a {@link Task}, or a {@link Tracker} standing for the single-input firing of its event. */
+    boolean offer(Object task) {
+        MpscRing<Object> r = ring;
         if (r == null) {
             r = createRing();
         }
@@ -49,7 +50,7 @@ final class Lane implements Runnable {
     }
 
     int size() {
-        MpscRing<Task> r = ring;
+        MpscRing<Object> r = ring;
         return r == null ? 0 : r.size();
     }
 
@@ -57,8 +58,8 @@ final class Lane implements Runnable {
         return capacity;
     }
 
-    private synchronized MpscRing<Task> createRing() {
-        MpscRing<Task> r = ring;
+    private synchronized MpscRing<Object> createRing() {
+        MpscRing<Object> r = ring;
         if (r == null) {
             r = new MpscRing<>(capacity);
             ring = r;
@@ -68,20 +69,29 @@ final class Lane implements Runnable {
 
     @Override
     public void run() {
-        MpscRing<Task> ring = this.ring; // set before the first offer that scheduled this drain
+        MpscRing<Object> ring = this.ring; // set before the first offer that scheduled this drain
         int budget = BUDGET;
         while (true) {
-            Task task = ring.poll();
-            if (task == null) {
+            Object entry = ring.poll();
+            if (entry == null) {
                 scheduled.set(false);
                 if (!ring.isEmpty() && scheduled.compareAndSet(false, true)) {
                     continue;
                 }
                 return;
             }
-            CompletionStage<CloudEvent> stage = owner.deliver(task.firing);
+            Tracker tracker;
+            CompletionStage<CloudEvent> stage;
+            if (entry instanceof Tracker t) {
+                tracker = t;
+                stage = owner.run(t.event, null);
+            } else {
+                Task task = (Task) entry;
+                tracker = task.tracker;
+                stage = owner.run(task.event, task.events);
+            }
             if (Stages.isDone(stage)) {
-                task.finish(owner);
+                finish(tracker);
                 if (--budget == 0) {
                     submit(); // give other lanes a turn on the executor
                     return;
@@ -91,11 +101,11 @@ final class Lane implements Runnable {
             if (deferring) {
                 // a batching/debouncing pipeline completes this stage only after later firings: keep going, and
                 // acknowledge the event when it completes
-                stage.whenComplete((reply, failure) -> task.finish(owner));
+                stage.whenComplete((reply, failure) -> finish(tracker));
                 continue;
             }
             stage.whenComplete((reply, failure) -> {
-                task.finish(owner);
+                finish(tracker);
                 submit();
             });
             return;
@@ -113,11 +123,12 @@ final class Lane implements Runnable {
         }
     }
 
-    /** A queued firing and the tracker of the event that caused it. */
-    record Task(Firing firing, Tracker tracker) {
-        void finish(SubscriberDispatch owner) {
-            owner.finished();
-            tracker.done();
-        }
+    private void finish(Tracker tracker) {
+        owner.finished();
+        tracker.done();
+    }
+
+    /** A queued multi-input firing (its completing event and contributing events) and its event's tracker. */
+    record Task(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
     }
 }
