@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+@org.junit.jupiter.api.Timeout(30)
 class SwitchboardTest {
 
     @Test
@@ -109,7 +110,8 @@ class SwitchboardTest {
                 .trigger(Trigger.builder("b").input("in", "type = 'two'")
                         .subscriber("r", null, Sink.replying(e -> e)).build())
                 .trigger(Trigger.builder("fails").input("in", "type = 'fail'")
-                        .subscriber("r", null, Sink.replying(e -> { throw new IllegalStateException("broken"); })).build())
+                        .subscriber(Subscriber.builder("r").deliveryPolicy(io.switchboard.api.DeliveryPolicy.noRetries())
+                                .sink(Sink.replying(e -> { throw new IllegalStateException("broken"); })).build()).build())
                 .trigger(Trigger.builder("silent").input("in", "type = 'silent'")
                         .subscriber("r", null, Sink.replying(e -> null)).build())
                 .trigger(Trigger.builder("slow").input("in", "type = 'slow'")
@@ -153,6 +155,48 @@ class SwitchboardTest {
             assertThat(sb.runtime().buses()).isEqualTo(Map.of("default", "memory", "orders", "memory"));
         } finally {
             orders.close();
+        }
+    }
+
+    @Test
+    void a_source_context_request_reaches_only_the_named_trigger_reading_that_source() {
+        EventSource webhook = new EventSource() {
+            public String name() { return "webhook"; }
+            public void start(SourceContext ctx) { }
+            public void close() { }
+        };
+        try (Switchboard sb = Switchboard.builder().source(webhook)
+                .trigger(Trigger.builder("quote").input("in", "webhook", "type = 'ask'")
+                        .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("quote").build())).build())
+                .trigger(Trigger.builder("other").input("in", "webhook", "type = 'ask'")
+                        .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("other").build())).build())
+                .build().start()) {
+            SourceContext context = sb.sourceContext("webhook");
+            assertThat(context.request("quote", event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join().getType())
+                    .isEqualTo("quote");
+            assertThatThrownBy(() -> sb.request(event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join())
+                    .hasMessageContaining("matched no replying subscriber"); // 'app' is not 'webhook'
+            assertThat(context.scheduler()).isSameAs(sb.scheduler());
+        }
+    }
+
+    @Test
+    void events_of_one_subject_reach_an_async_handler_in_publish_order() {
+        java.util.Map<String, List<String>> bySubject = new java.util.concurrent.ConcurrentHashMap<>();
+        try (Switchboard sb = Switchboard.builder()
+                .trigger(Trigger.builder("t").input("in", null)
+                        .subscriber(Subscriber.builder("s").concurrency(4).handler(e -> bySubject
+                                .computeIfAbsent(e.getSubject(), k -> new CopyOnWriteArrayList<>()).add(e.getId())).build())
+                        .build())
+                .build().start()) {
+            java.util.Map<String, List<String>> published = new java.util.HashMap<>();
+            for (int i = 0; i < 400; i++) {
+                CloudEvent e = event("x", "/test", "k" + (i % 8));
+                published.computeIfAbsent(e.getSubject(), k -> new java.util.ArrayList<>()).add(e.getId());
+                sb.publish(e).toCompletableFuture().join();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bySubject.values().stream().mapToInt(List::size).sum() == 400);
+            assertThat(bySubject).isEqualTo(published);
         }
     }
 

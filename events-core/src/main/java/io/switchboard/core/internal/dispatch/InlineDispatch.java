@@ -1,13 +1,14 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
+import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.internal.SubscriberCounters;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.trigger.FiringGate;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,19 +19,19 @@ import java.util.concurrent.CompletionStage;
 final class InlineDispatch extends SubscriberDispatch {
 
     InlineDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
-                   SubscriberCounters counters) {
-        super(trigger, subscriber, gate, pipeline, counters);
+                   SubscriberCounters counters, Sink.Invoker direct) {
+        super(trigger, subscriber, gate, pipeline, counters, direct);
     }
 
     @Override
-    Tracker accept(Firing firing, Tracker tracker) {
-        CompletionStage<CloudEvent> stage = deliver(firing);
+    Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
+        CompletionStage<CloudEvent> stage = run(event, events);
         if (Stages.isDone(stage)) {
             return tracker;
         }
-        Tracker t = tracker == null ? new Tracker() : tracker;
+        Tracker t = tracker == null ? new Tracker(event) : tracker;
         t.add();
-        outstanding.incrementAndGet();
+        outstanding.increment();
         stage.whenComplete((reply, failure) -> {
             finished();
             t.done();
