@@ -1,7 +1,7 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
+import io.switchboard.api.Sink;
 import io.switchboard.api.FullQueuePolicy;
 import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.Subscriber;
@@ -10,6 +10,7 @@ import io.switchboard.core.internal.SubscriberCounters;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.trigger.FiringGate;
 
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,8 +30,8 @@ final class AsyncDispatch extends SubscriberDispatch {
     private final long blockNanos;
 
     AsyncDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
-                  SubscriberCounters counters, Executor executor) {
-        super(trigger, subscriber, gate, pipeline, counters);
+                  SubscriberCounters counters, Executor executor, Sink.Invoker direct) {
+        super(trigger, subscriber, gate, pipeline, counters, direct);
         int concurrency = subscriber.concurrency();
         int perLane = Math.max(1, (subscriber.queueCapacity() + concurrency - 1) / concurrency);
         this.lanes = new Lane[concurrency];
@@ -43,21 +44,22 @@ final class AsyncDispatch extends SubscriberDispatch {
     }
 
     @Override
-    Tracker accept(Firing firing, Tracker tracker) {
-        Tracker t = tracker == null ? new Tracker() : tracker;
-        Lane lane = lanes[laneOf(firing.event())];
-        Lane.Task task = new Lane.Task(firing, t);
+    Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
+        Tracker t = tracker == null ? new Tracker(event) : tracker;
+        Lane lane = lanes[laneOf(event)];
+        // a single-input firing is fully described by the event, which the tracker carries: queue the tracker itself
+        Object task = onlyInput != null ? t : new Lane.Task(event, events, t);
         t.add();
-        outstanding.incrementAndGet();
+        outstanding.increment();
         if (lane.offer(task) || (blockNanos > 0 && waitForRoom(lane, task))) {
             return t;
         }
-        outstanding.decrementAndGet();
+        outstanding.decrement();
         t.done();
         counters.rejected.increment();
         PublishRejectedException rejected = new PublishRejectedException("subscriber '" + subscriber + "' of trigger '"
                 + trigger + "' is full: " + lane.capacity() + " firings queued for the ordering key of event "
-                + firing.event().getId() + (whenFull instanceof FullQueuePolicy.Block b
+                + event.getId() + (whenFull instanceof FullQueuePolicy.Block b
                         ? " and no room freed within " + b.timeout() : " (policy: fail at once)")
                 + ". Its handler is slower than events arrive: raise Subscriber.queueCapacity(..) or concurrency(..),"
                 + " use whenFull(FullQueuePolicy.block(timeout)) with a longer timeout, or make the handler faster");
@@ -67,7 +69,7 @@ final class AsyncDispatch extends SubscriberDispatch {
     }
 
     /** Parks with growing pauses until the lane takes the task or the block timeout passes. */
-    private boolean waitForRoom(Lane lane, Lane.Task task) {
+    private boolean waitForRoom(Lane lane, Object task) {
         long deadline = System.nanoTime() + blockNanos;
         long pause = 1_000;
         for (int spins = 0; ; spins++) {

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The inline fast path's first attempt.
  *
- * <p>An inline subscriber whose policy needs nothing around an attempt (no rate limit, no attempt timeout) calls its
- * sink directly; when that first attempt has succeeded by the time it returns, the firing is done — exactly what the
+ * <p>A subscriber whose policy needs nothing around an attempt (no rate limit, no attempt timeout, no batching or
+ * debounce) has its sink called directly — on the routing thread when inline, on the lane's thread when queued; when that first attempt has succeeded by the time it returns, the firing is done — exactly what the
  * delivery pipeline would have concluded — and nothing was allocated for it. Otherwise the firing goes to the
  * pipeline, whose sink is wrapped by {@link #replaying}: the wrapper answers the pipeline's first attempt with the
  * outcome already obtained (the thrown failure, or the pending stage) instead of calling the handler a second time,
@@ -27,9 +27,9 @@ public final class FirstAttempt {
     private FirstAttempt() {
     }
 
-    /** Whether {@code subscriber} qualifies for the fast path. */
+    /** Whether {@code subscriber} qualifies for the fast path (inline or queued). */
     public static boolean eligible(Subscriber subscriber) {
-        return subscriber.inline() && subscriber.sink() instanceof Sink.Invoke && subscriber.rateLimit() == null
+        return subscriber.sink() instanceof Sink.Invoke && subscriber.rateLimit() == null
                 && subscriber.deliveryPolicy().attemptTimeout().isZero() && subscriber.batching() == null
                 && subscriber.debounce() == null;
     }

@@ -1,7 +1,6 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
@@ -9,6 +8,7 @@ import io.switchboard.core.internal.SubscriberCounters;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.trigger.FiringGate;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,47 +18,20 @@ import java.util.concurrent.CompletionStage;
  */
 final class InlineDispatch extends SubscriberDispatch {
 
-    /** The sink's invoker when the subscriber qualifies for {@link FirstAttempt}, else {@code null}. */
-    private final Sink.Invoker direct;
-
     InlineDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
                    SubscriberCounters counters, Sink.Invoker direct) {
-        super(trigger, subscriber, gate, pipeline, counters);
-        this.direct = direct;
+        super(trigger, subscriber, gate, pipeline, counters, direct);
     }
 
     @Override
-    Tracker accept(Firing firing, Tracker tracker) {
-        if (direct != null) {
-            CompletionStage<CloudEvent> first = null;
-            Throwable failure = null;
-            try {
-                first = direct.invoke(firing);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (failure == null && Stages.completedNormally(first)) {
-                counters.delivered.increment();
-                return tracker;
-            }
-            FirstAttempt.handOver(firing, first, failure);
-            try {
-                return viaPipeline(firing, tracker);
-            } finally {
-                FirstAttempt.clear();
-            }
-        }
-        return viaPipeline(firing, tracker);
-    }
-
-    private Tracker viaPipeline(Firing firing, Tracker tracker) {
-        CompletionStage<CloudEvent> stage = deliver(firing);
+    Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
+        CompletionStage<CloudEvent> stage = run(event, events);
         if (Stages.isDone(stage)) {
             return tracker;
         }
-        Tracker t = tracker == null ? new Tracker() : tracker;
+        Tracker t = tracker == null ? new Tracker(event) : tracker;
         t.add();
-        outstanding.incrementAndGet();
+        outstanding.increment();
         stage.whenComplete((reply, failure) -> {
             finished();
             t.done();

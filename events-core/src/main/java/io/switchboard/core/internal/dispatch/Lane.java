@@ -1,8 +1,8 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,19 +21,26 @@ final class Lane implements Runnable {
 
     private final SubscriberDispatch owner;
     private final Executor executor;
-    private final MpscRing<Task> ring;
+    private final int capacity;
+    /** Created on first use: thousands of subscribers that never fire cost no queue memory. */
+    private volatile MpscRing<Object> ring;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final boolean deferring;
 
     Lane(SubscriberDispatch owner, Executor executor, int capacity) {
         this.owner = owner;
         this.executor = executor;
-        this.ring = new MpscRing<>(capacity);
+        this.capacity = MpscRing.slotsFor(capacity);
         this.deferring = owner.pipeline.defersCompletion();
     }
 
-    boolean offer(Task task) {
-        if (!ring.offer(task)) {
+    /** Queues a {@link Task}, or a {@link Tracker} standing for the single-input firing of its event. */
+    boolean offer(Object task) {
+        MpscRing<Object> r = ring;
+        if (r == null) {
+            r = createRing();
+        }
+        if (!r.offer(task)) {
             return false;
         }
         if (scheduled.compareAndSet(false, true)) {
@@ -43,28 +50,48 @@ final class Lane implements Runnable {
     }
 
     int size() {
-        return ring.size();
+        MpscRing<Object> r = ring;
+        return r == null ? 0 : r.size();
     }
 
     int capacity() {
-        return ring.capacity();
+        return capacity;
+    }
+
+    private synchronized MpscRing<Object> createRing() {
+        MpscRing<Object> r = ring;
+        if (r == null) {
+            r = new MpscRing<>(capacity);
+            ring = r;
+        }
+        return r;
     }
 
     @Override
     public void run() {
+        MpscRing<Object> ring = this.ring; // set before the first offer that scheduled this drain
         int budget = BUDGET;
         while (true) {
-            Task task = ring.poll();
-            if (task == null) {
+            Object entry = ring.poll();
+            if (entry == null) {
                 scheduled.set(false);
                 if (!ring.isEmpty() && scheduled.compareAndSet(false, true)) {
                     continue;
                 }
                 return;
             }
-            CompletionStage<CloudEvent> stage = owner.deliver(task.firing);
+            Tracker tracker;
+            CompletionStage<CloudEvent> stage;
+            if (entry instanceof Tracker t) {
+                tracker = t;
+                stage = owner.run(t.event, null);
+            } else {
+                Task task = (Task) entry;
+                tracker = task.tracker;
+                stage = owner.run(task.event, task.events);
+            }
             if (Stages.isDone(stage)) {
-                task.finish(owner);
+                finish(tracker);
                 if (--budget == 0) {
                     submit(); // give other lanes a turn on the executor
                     return;
@@ -74,11 +101,11 @@ final class Lane implements Runnable {
             if (deferring) {
                 // a batching/debouncing pipeline completes this stage only after later firings: keep going, and
                 // acknowledge the event when it completes
-                stage.whenComplete((reply, failure) -> task.finish(owner));
+                stage.whenComplete((reply, failure) -> finish(tracker));
                 continue;
             }
             stage.whenComplete((reply, failure) -> {
-                task.finish(owner);
+                finish(tracker);
                 submit();
             });
             return;
@@ -92,15 +119,16 @@ final class Lane implements Runnable {
             // the executor is shutting down: what is left stays queued and is reported as undrained
             scheduled.set(false);
             SubscriberDispatch.log.warn("executor refused lane of subscriber {}; {} firing(s) stay queued", owner,
-                    ring.size());
+                    size());
         }
     }
 
-    /** A queued firing and the tracker of the event that caused it. */
-    record Task(Firing firing, Tracker tracker) {
-        void finish(SubscriberDispatch owner) {
-            owner.finished();
-            tracker.done();
-        }
+    private void finish(Tracker tracker) {
+        owner.finished();
+        tracker.done();
+    }
+
+    /** A queued multi-input firing (its completing event and contributing events) and its event's tracker. */
+    record Task(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
     }
 }

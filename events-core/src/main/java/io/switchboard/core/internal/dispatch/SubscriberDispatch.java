@@ -1,6 +1,7 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
+import io.switchboard.api.EventHandler;
 import io.switchboard.api.Firing;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The dispatch side of one subscriber: offers events that passed an input filter to its {@link FiringGate}, and hands
@@ -34,18 +35,28 @@ public abstract class SubscriberDispatch {
     final DeliveryPipeline pipeline;
     final SubscriberCounters counters;
     private final boolean replies;
+    /** The sink's invoker when the subscriber qualifies for {@link FirstAttempt}, else {@code null}. */
+    private final Sink.Invoker direct;
+    /** The plain event handler behind {@code direct}, when the sink has one: called without building a firing. */
+    private final EventHandler handler;
+    /** The trigger's input when it has only one: a firing's contributing events are then just {input: event}. */
+    final String onlyInput;
     /** Firings accepted and not yet finished (only those not finished synchronously are counted). */
-    final AtomicLong outstanding = new AtomicLong();
+    // striped: the publishing thread adds, the delivering thread subtracts; one shared word would bounce between them
+    final LongAdder outstanding = new LongAdder();
     private volatile CompletableFuture<Void> drained;
 
     SubscriberDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
-                       SubscriberCounters counters) {
+                       SubscriberCounters counters, Sink.Invoker direct) {
         this.trigger = trigger.name();
         this.subscriber = subscriber.name();
         this.gate = gate;
         this.pipeline = pipeline;
         this.counters = counters;
-        this.replies = subscriber.sink() instanceof io.switchboard.api.Sink.Invoke invoke && invoke.replies();
+        this.replies = subscriber.sink() instanceof Sink.Invoke invoke && invoke.replies();
+        this.direct = direct;
+        this.handler = direct != null && subscriber.sink() instanceof Sink.Invoke invoke ? invoke.eventHandler() : null;
+        this.onlyInput = trigger.inputs().size() == 1 ? trigger.inputs().keySet().iterator().next() : null;
     }
 
     /**
@@ -67,7 +78,7 @@ public abstract class SubscriberDispatch {
                                             Sink.Invoker direct) {
         SubscriberDispatch dispatch = subscriber.inline()
                 ? new InlineDispatch(trigger, subscriber, gate, pipeline, counters, direct)
-                : new AsyncDispatch(trigger, subscriber, gate, pipeline, counters, executor);
+                : new AsyncDispatch(trigger, subscriber, gate, pipeline, counters, executor, direct);
         counters.queueDepth(dispatch::queueDepth);
         return dispatch;
     }
@@ -102,7 +113,7 @@ public abstract class SubscriberDispatch {
 
     /** Firings accepted and not finished yet (queued or in delivery). */
     public long undrained() {
-        return Math.max(0, outstanding.get());
+        return Math.max(0, outstanding.sum());
     }
 
     /**
@@ -123,7 +134,62 @@ public abstract class SubscriberDispatch {
             return tracker;
         }
         counters.fired.increment();
-        return accept(new Firing(trigger, subscriber, event, events, List.of(event)), tracker);
+        return fire(event, events, tracker);
+    }
+
+    /** The subscriber fired with {@code events} (completed by {@code event}): deliver now or queue. */
+    abstract Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker);
+
+    /**
+     * Delivers one firing ({@code events} {@code null}: a single-input firing, see {@link #onlyInput}): its first
+     * attempt directly when {@link FirstAttempt} applies (no firing object is even
+     * built for a plain event handler), else through the pipeline. Returns {@link Stages#DONE} when it finished
+     * successfully on this thread, or the stage to wait for.
+     */
+    @SuppressWarnings("unchecked")
+    final CompletionStage<CloudEvent> run(CloudEvent event, Map<String, CloudEvent> events) {
+        if (handler != null) {
+            try {
+                handler.handle(event);
+            } catch (Throwable t) {
+                return afterFirstAttempt(firing(event, events), null, t);
+            }
+            counters.delivered.increment();
+            return (CompletionStage<CloudEvent>) (CompletionStage<?>) Stages.DONE;
+        }
+        Firing firing = firing(event, events);
+        if (direct == null) {
+            return deliver(firing);
+        }
+        // written without a variable merging "no stage" with the stage, so that neither escapes on the fast path
+        CompletionStage<CloudEvent> first;
+        try {
+            first = direct.invoke(firing);
+        } catch (Throwable t) {
+            return afterFirstAttempt(firing, null, t);
+        }
+        if (Stages.completedNormally(first)) {
+            counters.delivered.increment();
+            return (CompletionStage<CloudEvent>) (CompletionStage<?>) Stages.DONE;
+        }
+        return afterFirstAttempt(firing, first, null);
+    }
+
+    /** The first attempt failed or is still running: the pipeline takes over, replaying that attempt's outcome. */
+    private CompletionStage<CloudEvent> afterFirstAttempt(Firing firing, CompletionStage<CloudEvent> first,
+                                                         Throwable failure) {
+        FirstAttempt.handOver(firing, first, failure);
+        try {
+            return deliver(firing);
+        } finally {
+            FirstAttempt.clear();
+        }
+    }
+
+    /** {@code events} {@code null}: the single-input firing {onlyInput: event}. */
+    private Firing firing(CloudEvent event, Map<String, CloudEvent> events) {
+        return new Firing(trigger, subscriber, event, events != null ? events : Map.of(onlyInput, event),
+                List.of(event));
     }
 
     /**
@@ -159,9 +225,6 @@ public abstract class SubscriberDispatch {
         });
     }
 
-    /** Hands a firing to the pipeline (now or through a lane). */
-    abstract Tracker accept(Firing firing, Tracker tracker);
-
     /** Runs the pipeline for a firing, containing anything it throws. */
     final CompletionStage<CloudEvent> deliver(Firing firing) {
         try {
@@ -177,11 +240,10 @@ public abstract class SubscriberDispatch {
 
     /** A firing counted in {@link #outstanding} finished. */
     final void finished() {
-        if (outstanding.decrementAndGet() == 0) {
-            CompletableFuture<Void> d = drained;
-            if (d != null) {
-                d.complete(null);
-            }
+        outstanding.decrement();
+        CompletableFuture<Void> d = drained;
+        if (d != null && outstanding.sum() <= 0) {
+            d.complete(null);
         }
     }
 
@@ -201,7 +263,7 @@ public abstract class SubscriberDispatch {
                 }
             }
         }
-        if (outstanding.get() <= 0) {
+        if (outstanding.sum() <= 0) {
             d.complete(null);
         }
         return d;

@@ -2,26 +2,43 @@ package io.switchboard.core.internal.dispatch;
 
 import io.switchboard.api.PublishRejectedException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * Tracks one routed event until every firing it caused is finished, so that the bus acknowledges it only then.
- * Allocated only when an event causes asynchronous work; synchronous dispatch returns a shared completed stage.
- * The dispatching thread holds one count until {@link #seal()}, so the result cannot complete half-way through
- * routing.
+ * Tracks one routed event until every firing it caused is finished, so that the bus acknowledges it only then; it is
+ * itself the stage handed back to the bus (one object per event, not a counter plus a future). Allocated only when
+ * an event causes asynchronous work; synchronous dispatch returns a shared completed stage. The dispatching thread
+ * holds one count until {@link #seal()}, so the result cannot complete half-way through routing.
  */
-final class Tracker implements BiConsumer<Object, Throwable> {
+final class Tracker extends CompletableFuture<Void> implements BiConsumer<Object, Throwable> {
 
-    private final AtomicInteger pending = new AtomicInteger(1);
-    private final CompletableFuture<Void> result = new CompletableFuture<>();
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(Tracker.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The event being tracked; lanes of single-input subscribers queue the tracker itself as the firing. */
+    final io.cloudevents.CloudEvent event;
+    @SuppressWarnings("unused") // through PENDING
+    private volatile int pending = 1;
+
+    Tracker(io.cloudevents.CloudEvent event) {
+        this.event = event;
+    }
     private volatile PublishRejectedException rejected;
 
     /** One more firing to wait for. */
     void add() {
-        pending.incrementAndGet();
+        PENDING.getAndAdd(this, 1);
     }
 
     /** A firing could not be queued; the event's stage fails once the accepted ones finished. Dispatcher thread only. */
@@ -36,12 +53,12 @@ final class Tracker implements BiConsumer<Object, Throwable> {
 
     /** A firing finished (delivered or given up). */
     void done() {
-        if (pending.decrementAndGet() == 0) {
+        if ((int) PENDING.getAndAdd(this, -1) == 1) {
             PublishRejectedException failure = rejected;
             if (failure == null) {
-                result.complete(null);
+                complete(null);
             } else {
-                result.completeExceptionally(failure);
+                completeExceptionally(failure);
             }
         }
     }
@@ -55,6 +72,6 @@ final class Tracker implements BiConsumer<Object, Throwable> {
     /** Releases the dispatcher's hold and returns the event's stage. */
     CompletionStage<Void> seal() {
         done();
-        return result;
+        return this;
     }
 }
