@@ -111,15 +111,15 @@ final class TickLoop {
     }
 
     private void wake() {
-        List<Instant> due;
+        List<Instant> ticks;
         synchronized (this) {
             if (!running) {
                 return;
             }
-            due = dueTicks(scheduler.now());
+            ticks = dueTicks(scheduler.now());
             sleep();
         }
-        for (Instant tick : due) {
+        for (Instant tick : ticks) {
             try {
                 fire.accept(tick);
             } catch (RuntimeException e) {
