@@ -14,6 +14,7 @@ import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.delivery.DeliveryPipelines;
 import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
 import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
+import io.switchboard.core.internal.dispatch.FirstAttempt;
 import io.switchboard.core.internal.dispatch.InputFilter;
 import io.switchboard.core.internal.dispatch.Route;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
@@ -55,6 +56,14 @@ final class TriggerAssembler {
      * @param problems where mistakes are added (one line each); when any is added, the result is {@code null}
      */
     Registration assemble(Trigger trigger, List<String> problems) {
+        return assemble(trigger, problems, null);
+    }
+
+    /**
+     * Assembles {@code trigger} as the replacement of {@code previous} (may be {@code null}): a subscriber of the same
+     * name gets a gate that takes over the correlation state its predecessor holds.
+     */
+    Registration assemble(Trigger trigger, List<String> problems, Registration previous) {
         int before = problems.size();
         String busName = trigger.bus() == null ? Switchboard.DEFAULT_BUS : trigger.bus();
         if (!buses.containsKey(busName)) {
@@ -102,15 +111,22 @@ final class TriggerAssembler {
             SubscriberCounters counters = new SubscriberCounters();
             FiringGate gate;
             try {
-                gate = FiringGates.create(trigger, s, scheduler, counters);
+                gate = FiringGates.create(trigger, s, scheduler, counters, previousGate(previous, s.name()));
             } catch (ConfigurationException e) {
                 problems.add(e.getMessage());
                 continue;
             }
-            DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, s,
+            Sink.Invoker direct = null;
+            Subscriber piped = s;
+            if (FirstAttempt.eligible(s)) {
+                Sink.Invoke invoke = (Sink.Invoke) s.sink();
+                direct = invoke.invoker();
+                piped = s.toBuilder().sink(FirstAttempt.replaying(invoke)).build();
+            }
+            DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, piped,
                     new DeliveryContext(scheduler, executor, counters, (bus, topic, event) ->
                             buses.get(bus == null ? busName : bus).publish(topic, event)));
-            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor));
+            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct));
         }
         if (problems.size() > before) {
             for (SubscriberDispatch d : dispatches) {
@@ -128,10 +144,21 @@ final class TriggerAssembler {
         return new Registration(trigger.name(), routes, dispatches);
     }
 
-    /** Assembles one trigger or throws a {@link ConfigurationException} listing its problems. */
-    Registration assembleOrThrow(Trigger trigger) {
+    private static FiringGate previousGate(Registration previous, String subscriber) {
+        if (previous != null) {
+            for (SubscriberDispatch d : previous.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.gate();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Assembles one trigger (replacing {@code previous}, may be {@code null}) or throws listing its problems. */
+    Registration assembleOrThrow(Trigger trigger, Registration previous) {
         List<String> problems = new ArrayList<>();
-        Registration r = assemble(trigger, problems);
+        Registration r = assemble(trigger, problems, previous);
         if (r == null) {
             throw problems(problems);
         }
