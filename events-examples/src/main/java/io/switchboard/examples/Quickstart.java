@@ -44,7 +44,8 @@ public final class Quickstart {
 
     /** Runs the example, printing to {@code out}; returns 0 when every event was handled and drained. */
     static int run(PrintStream out, boolean keepRunning) throws InterruptedException {
-        Switchboard switchboard = Switchboard.builder()
+        QuickstartSources sources = new QuickstartSources(out, keepRunning); // a cron trigger and an HTTP endpoint
+        Switchboard switchboard = sources.addTo(Switchboard.builder())
                 // every new order, handled asynchronously (the default), in order per customer (the subject)
                 .trigger(Trigger.builder("new-orders")
                         .input("created", "type = 'shop.order.created'")
@@ -75,6 +76,7 @@ public final class Quickstart {
             out.printf("[%2d/%d] published %-22s subject=%s%n", i + 1, burst.size(), event.getType(), event.getSubject());
         }
 
+        sources.demo();
         if (keepRunning) {
             keepRunning(switchboard, out);
         }

@@ -7,7 +7,6 @@ import io.switchboard.spi.EventSourceProvider;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,14 +20,7 @@ import java.util.Set;
  */
 public final class CronSourceProvider implements EventSourceProvider {
 
-    private static final Set<String> KEYS;
-
-    static {
-        Set<String> keys = new HashSet<>(TickConfig.KEYS);
-        keys.add("schedule");
-        keys.add("zone");
-        KEYS = Set.copyOf(keys);
-    }
+    private static final Set<String> KEYS = TickConfig.keysWith("schedule", "zone");
 
     @Override
     public String type() {
@@ -52,7 +44,7 @@ public final class CronSourceProvider implements EventSourceProvider {
                         + "' is not a time zone; use a region id such as Europe/Berlin or an offset such as +02:00");
             }
         }
-        TickConfig.apply(c, b.settings());
+        TickConfig.apply(c, b);
         return b.build();
     }
 }

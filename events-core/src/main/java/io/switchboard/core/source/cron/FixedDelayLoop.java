@@ -14,7 +14,7 @@ import java.util.function.Function;
  * planned, so nothing can be missed in bulk: a late wake-up fires that one tick, with {@code time} = its planned
  * instant. Thread-safe: state changes are serialised on {@code this}.
  */
-final class FixedDelayLoop {
+final class FixedDelayLoop implements Ticker {
 
     private final Duration delay;
     private final Function<Instant, CompletionStage<Void>> fire;
@@ -30,13 +30,19 @@ final class FixedDelayLoop {
         this.fire = fire;
     }
 
-    synchronized void start(Scheduler scheduler) {
+    /** Starts; fixed delay has nothing to resume, so {@code resumeAfter} must be {@code null}. */
+    @Override
+    public synchronized void start(Scheduler scheduler, Instant resumeAfter) {
+        if (resumeAfter != null) {
+            throw new IllegalArgumentException("a fixed-delay timer has no ticks to resume");
+        }
         this.scheduler = scheduler;
         this.running = true;
         plan();
     }
 
-    synchronized void stop() {
+    @Override
+    public synchronized void stop() {
         running = false;
         planned = null;
         if (pending != null) {
@@ -45,11 +51,13 @@ final class FixedDelayLoop {
         }
     }
 
-    synchronized Optional<Instant> lastTick() {
+    @Override
+    public synchronized Optional<Instant> lastTick() {
         return Optional.ofNullable(last);
     }
 
-    synchronized Optional<Instant> nextTick() {
+    @Override
+    public synchronized Optional<Instant> nextTick() {
         return Optional.ofNullable(planned);
     }
 

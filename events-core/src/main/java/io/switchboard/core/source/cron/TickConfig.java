@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
-/** The configuration keys cron and timer providers share, applied to {@link TickSettings}. */
+/** The configuration keys cron and timer providers share, applied to a {@link TickBuilder}. */
 final class TickConfig {
 
     static final Set<String> KEYS = Set.of("data", "data.content-type", "type", "source", "misfire",
@@ -17,7 +17,14 @@ final class TickConfig {
     private TickConfig() {
     }
 
-    static void apply(ProviderConfig c, TickSettings s) {
+    /** The shared keys plus a provider's own. */
+    static Set<String> keysWith(String... own) {
+        Set<String> keys = new java.util.HashSet<>(KEYS);
+        keys.addAll(Set.of(own));
+        return Set.copyOf(keys);
+    }
+
+    static void apply(ProviderConfig c, TickBuilder<?> s) {
         if (c.has("data")) {
             String contentType = c.string("data.content-type");
             s.data(contentType != null ? contentType : "text/plain; charset=utf-8", c.string("data"));

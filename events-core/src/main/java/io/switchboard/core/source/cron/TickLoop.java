@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * Thread-safety: wake-ups and start/stop are serialised on {@code this}; events are handed to {@code fire} outside
  * the lock.
  */
-final class TickLoop {
+final class TickLoop implements Ticker {
 
     static final Duration MAX_SLEEP = Duration.ofMinutes(1);
     /** When counting dropped cron ticks, stop after this many (the count is then a lower bound). */
@@ -61,7 +61,8 @@ final class TickLoop {
     }
 
     /** Starts ticking; with {@code resumeAfter}, ticks after it that were missed are handled at once. */
-    synchronized void start(Scheduler scheduler, Instant resumeAfter) {
+    @Override
+    public synchronized void start(Scheduler scheduler, Instant resumeAfter) {
         this.scheduler = scheduler;
         this.running = true;
         if (resumeAfter != null) {
@@ -73,7 +74,8 @@ final class TickLoop {
         }
     }
 
-    synchronized void stop() {
+    @Override
+    public synchronized void stop() {
         running = false;
         if (pending != null) {
             pending.cancel();
@@ -82,12 +84,14 @@ final class TickLoop {
     }
 
     /** The last tick handled (fired or dropped by the misfire policy), or empty before the first. */
-    synchronized Optional<Instant> lastTick() {
+    @Override
+    public synchronized Optional<Instant> lastTick() {
         return Optional.ofNullable(last);
     }
 
     /** The instant of the next tick, or empty if the loop is stopped or the schedule never fires again. */
-    synchronized Optional<Instant> nextTick() {
+    @Override
+    public synchronized Optional<Instant> nextTick() {
         return running ? due : Optional.empty();
     }
 
@@ -111,15 +115,15 @@ final class TickLoop {
     }
 
     private void wake() {
-        List<Instant> due;
+        List<Instant> ticks;
         synchronized (this) {
             if (!running) {
                 return;
             }
-            due = dueTicks(scheduler.now());
+            ticks = dueTicks(scheduler.now());
             sleep();
         }
-        for (Instant tick : due) {
+        for (Instant tick : ticks) {
             try {
                 fire.accept(tick);
             } catch (RuntimeException e) {

@@ -6,7 +6,6 @@ import io.switchboard.core.source.support.ProviderConfig;
 import io.switchboard.spi.EventSourceProvider;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,14 +17,7 @@ import java.util.Set;
  */
 public final class TimerSourceProvider implements EventSourceProvider {
 
-    private static final Set<String> KEYS;
-
-    static {
-        Set<String> keys = new HashSet<>(TickConfig.KEYS);
-        keys.add("fixed-rate");
-        keys.add("fixed-delay");
-        KEYS = Set.copyOf(keys);
-    }
+    private static final Set<String> KEYS = TickConfig.keysWith("fixed-rate", "fixed-delay");
 
     @Override
     public String type() {
@@ -51,7 +43,7 @@ public final class TimerSourceProvider implements EventSourceProvider {
         } catch (ConfigurationException e) {
             throw c.invalid(key, e);
         }
-        TickConfig.apply(c, b.settings());
+        TickConfig.apply(c, b);
         return b.build();
     }
 }

@@ -66,9 +66,10 @@ public final class HttpSource implements EventSource {
     private final Executor userExecutor;
     private final IngressCounters counters = new IngressCounters();
 
-    private HttpServer server;
+    // written under the start/close lock, read without it so that probes and port() never wait for a closing drain
+    private volatile HttpServer server;
+    private volatile IngressHandler handler;
     private ExecutorService ownExecutor;
-    private IngressHandler handler;
 
     private HttpSource(Settings settings, Executor userExecutor) {
         this.settings = settings;
@@ -102,17 +103,21 @@ public final class HttpSource implements EventSource {
         CallbackSender callbacks = new CallbackSender(client, context.scheduler(), settings.callbackAttempts(),
                 settings.callbackBackoff(), settings.callbackMaxBackoff(), settings.callbackTimeout(), counters, name());
         EventDecoder decoder = new EventDecoder(URI.create("urn:switchboard:http:" + name()), settings.maxBatchEvents());
-        handler = new IngressHandler(settings, context, decoder, settings.authenticator(), callbacks, executor, counters);
+        IngressHandler ingress = new IngressHandler(settings, context, decoder, settings.authenticator(), callbacks,
+                executor, counters);
+        HttpServer bound;
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            bound = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
         } catch (IOException e) {
             shutdownOwnExecutor();
             throw new IOException("HTTP source '" + name() + "' cannot bind " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage() + "; choose another port (0 = any free port)", e);
         }
-        server.setExecutor(executor);
-        server.createContext("/", handler);
-        server.start();
+        bound.setExecutor(executor);
+        bound.createContext("/", ingress);
+        bound.start();
+        handler = ingress;
+        server = bound;
         LOG.info("source '{}': listening on http://{}:{}", name(), settings.host(), port());
     }
 
@@ -150,7 +155,8 @@ public final class HttpSource implements EventSource {
      *
      * @throws IllegalStateException if the source is not started
      */
-    public synchronized int port() {
+    public int port() {
+        HttpServer server = this.server;
         if (server == null) {
             throw new IllegalStateException("HTTP source '" + name() + "' is not started; its port is known after start");
         }
@@ -164,8 +170,9 @@ public final class HttpSource implements EventSource {
     }
 
     /** Started and not closing: what {@code GET /readyz} reports. */
-    public synchronized boolean isReady() {
-        return server != null && handler.isReady();
+    public boolean isReady() {
+        IngressHandler handler = this.handler;
+        return server != null && handler != null && handler.isReady();
     }
 
     /** A snapshot of the counters. */

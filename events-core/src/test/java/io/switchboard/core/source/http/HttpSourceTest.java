@@ -370,6 +370,33 @@ class HttpSourceTest {
     }
 
     @Test
+    void closingTurnsReadinessOffRefusesNewEventsAndLetsInFlightRequestsFinish() throws Exception {
+        start(b -> b.shutdownGrace(Duration.ofSeconds(30)));
+        CompletableFuture<Void> accept = new CompletableFuture<>();
+        CompletableFuture<Void> emitCalled = new CompletableFuture<>();
+        ctx.acceptWith(e -> {
+            emitCalled.complete(null);
+            return accept;
+        });
+        CompletableFuture<HttpResponse<String>> inFlight =
+                client.sendAsync(sdkRequest("/", fullEvent("last"), false), HttpResponse.BodyHandlers.ofString());
+        emitCalled.get(10, TimeUnit.SECONDS);
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(source::close);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !source.isReady());
+        assertThat(send(request("/readyz").GET().build()).statusCode()).isEqualTo(503);
+        assertThat(send(request("/healthz").method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> refused = post("/apis/events", Map.of("X-Event-Type", "t"), "late");
+        problem(refused, 503);
+        assertThat(closed).isNotDone();
+
+        accept.complete(null);
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        closed.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void countersReportAcceptedEventsAndRejectionsByStatus() throws Exception {
         start(b -> b);
         post("/apis/events", Map.of("X-Event-Type", "t"), "a");
