@@ -159,6 +159,11 @@ public final class CronSource implements EventSource {
             return this;
         }
 
+        /** The shared settings, for the provider. */
+        TickSettings settings() {
+            return settings;
+        }
+
         /** Data every tick carries. */
         public Builder data(String contentType, byte[] data) {
             settings.data(contentType, data);

@@ -167,11 +167,18 @@ public final class TimerSource implements EventSource {
             return this;
         }
 
+        /** The shared settings, for the provider. */
+        TickSettings settings() {
+            return settings;
+        }
+
+        /** Data every tick carries. */
         public Builder data(String contentType, byte[] data) {
             settings.data(contentType, data);
             return this;
         }
 
+        /** Text data (UTF-8) every tick carries, e.g. JSON. */
         public Builder data(String contentType, String data) {
             settings.data(contentType, data);
             return this;

@@ -98,7 +98,7 @@ class CronSourceTest {
                 at("2026-03-30T00:30:00Z"),   // 02:30 CEST
                 at("2026-03-31T00:30:00Z"));
 
-        ctx.emitted().clear();
+        ctx.clear();
         clock.advanceTo(at("2026-10-27T12:00:00Z"));
         List<Instant> october = times(ctx).stream().filter(t -> t.isAfter(at("2026-10-23T12:00:00Z"))).toList();
         assertThat(october).containsExactly(

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 /**
@@ -23,7 +23,7 @@ public final class RecordingSourceContext implements SourceContext {
 
     private final String sourceName;
     private final Scheduler scheduler;
-    private final List<CloudEvent> emitted = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<CloudEvent> emitted = new ConcurrentLinkedQueue<>();
     private final Map<String, Function<CloudEvent, CompletionStage<CloudEvent>>> replies = new ConcurrentHashMap<>();
     private volatile Function<CloudEvent, CompletionStage<Void>> acceptance = e -> CompletableFuture.completedFuture(null);
 
@@ -49,8 +49,14 @@ public final class RecordingSourceContext implements SourceContext {
         return this;
     }
 
+    /** The accepted events so far, in acceptance order (a snapshot). */
     public List<CloudEvent> emitted() {
-        return emitted;
+        return List.copyOf(emitted);
+    }
+
+    /** Forgets the events recorded so far. */
+    public void clear() {
+        emitted.clear();
     }
 
     @Override
@@ -77,5 +83,4 @@ public final class RecordingSourceContext implements SourceContext {
     public Scheduler scheduler() {
         return scheduler;
     }
-
 }
