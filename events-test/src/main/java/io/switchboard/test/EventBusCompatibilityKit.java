@@ -620,11 +620,7 @@ public abstract class EventBusCompatibilityKit {
         void reopenedSubscriptionResumesAfterLastAcknowledged() {
             String topic = uniqueName("durable-resume");
             String group = uniqueName("g");
-            RecordingConsumer before = new RecordingConsumer();
-            Subscription first = subscribe(topic, group, before);
-            List<String> handled = publishAll(bus(), topic, 5, 1);
-            awaitUntil("first five events acknowledged", () -> before.acknowledgedIds().containsAll(handled));
-            closeWithin(first, deliveryTimeout());
+            acknowledgeAndLeave(topic, group, 5);
 
             List<String> whileAway = publishAll(bus(), topic, 5, 1);
             RecordingConsumer after = new RecordingConsumer();
@@ -641,11 +637,7 @@ public abstract class EventBusCompatibilityKit {
         void acceptedEventsSurviveClosingTheBus() {
             String topic = uniqueName("durable-bus");
             String group = uniqueName("g");
-            RecordingConsumer warmUp = new RecordingConsumer();
-            Subscription first = subscribe(topic, group, warmUp);
-            List<String> seen = publishAll(bus(), topic, 1, 1);
-            awaitUntil("warm-up event acknowledged", () -> warmUp.acknowledgedIds().containsAll(seen));
-            closeWithin(first, deliveryTimeout());
+            acknowledgeAndLeave(topic, group, 1); // the group exists and has a position before the bus closes
 
             List<String> stored = publishAll(bus(), topic, 20, 4);
             closeWithin(bus(), deliveryTimeout());
@@ -870,6 +862,16 @@ public abstract class EventBusCompatibilityKit {
         }
         awaitAllAccepted(stages);
         return ids;
+    }
+
+    /** Joins {@code group}, has it acknowledge {@code count} fresh events (one key), then closes the subscription. */
+    private void acknowledgeAndLeave(String topic, String group, int count) {
+        RecordingConsumer member = new RecordingConsumer();
+        Subscription subscription = subscribe(topic, group, member);
+        List<String> ids = publishAll(bus(), topic, count, 1);
+        awaitUntil(count + " events acknowledged before leaving group " + group,
+                () -> member.acknowledgedIds().containsAll(ids));
+        closeWithin(subscription, deliveryTimeout());
     }
 
     private void awaitAccepted(CompletionStage<Void> stage, String id) {
