@@ -14,6 +14,7 @@ import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.delivery.DeliveryPipelines;
 import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
 import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
+import io.switchboard.core.internal.dispatch.FirstAttempt;
 import io.switchboard.core.internal.dispatch.InputFilter;
 import io.switchboard.core.internal.dispatch.Route;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
@@ -107,10 +108,17 @@ final class TriggerAssembler {
                 problems.add(e.getMessage());
                 continue;
             }
-            DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, s,
+            Sink.Invoker direct = null;
+            Subscriber piped = s;
+            if (FirstAttempt.eligible(s)) {
+                Sink.Invoke invoke = (Sink.Invoke) s.sink();
+                direct = invoke.invoker();
+                piped = s.toBuilder().sink(FirstAttempt.replaying(invoke)).build();
+            }
+            DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, piped,
                     new DeliveryContext(scheduler, executor, counters, (bus, topic, event) ->
                             buses.get(bus == null ? busName : bus).publish(topic, event)));
-            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor));
+            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct));
         }
         if (problems.size() > before) {
             for (SubscriberDispatch d : dispatches) {

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+@org.junit.jupiter.api.Timeout(30)
 class SwitchboardTest {
 
     @Test
@@ -109,7 +110,8 @@ class SwitchboardTest {
                 .trigger(Trigger.builder("b").input("in", "type = 'two'")
                         .subscriber("r", null, Sink.replying(e -> e)).build())
                 .trigger(Trigger.builder("fails").input("in", "type = 'fail'")
-                        .subscriber("r", null, Sink.replying(e -> { throw new IllegalStateException("broken"); })).build())
+                        .subscriber(Subscriber.builder("r").deliveryPolicy(io.switchboard.api.DeliveryPolicy.noRetries())
+                                .sink(Sink.replying(e -> { throw new IllegalStateException("broken"); })).build()).build())
                 .trigger(Trigger.builder("silent").input("in", "type = 'silent'")
                         .subscriber("r", null, Sink.replying(e -> null)).build())
                 .trigger(Trigger.builder("slow").input("in", "type = 'slow'")

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One ordered lane of an asynchronous subscriber: an {@link MpscRing} of firings and a drain task. The
  * {@code scheduled} flag, flipped by CAS, guarantees a single drainer; the drainer clears it when the ring is empty
  * and re-checks, so an offer racing with the clear is never stranded. A firing whose stage is not complete when the
- * pipeline returns suspends the drain; the stage's completion resubmits it.
+ * pipeline returns suspends the drain (so a retry is never overtaken by a later firing of its key); the stage's
+ * completion resubmits it. Pipelines that batch or debounce ({@code defersCompletion()}) are fed without waiting.
  */
 final class Lane implements Runnable {
 
@@ -22,11 +23,13 @@ final class Lane implements Runnable {
     private final Executor executor;
     private final MpscRing<Task> ring;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final boolean deferring;
 
     Lane(SubscriberDispatch owner, Executor executor, int capacity) {
         this.owner = owner;
         this.executor = executor;
         this.ring = new MpscRing<>(capacity);
+        this.deferring = owner.pipeline.defersCompletion();
     }
 
     boolean offer(Task task) {
@@ -66,6 +69,12 @@ final class Lane implements Runnable {
                     submit(); // give other lanes a turn on the executor
                     return;
                 }
+                continue;
+            }
+            if (deferring) {
+                // a batching/debouncing pipeline completes this stage only after later firings: keep going, and
+                // acknowledge the event when it completes
+                stage.whenComplete((reply, failure) -> task.finish(owner));
                 continue;
             }
             stage.whenComplete((reply, failure) -> {

@@ -2,6 +2,7 @@ package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
 import io.switchboard.api.Firing;
+import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.internal.SubscriberCounters;
@@ -53,8 +54,19 @@ public abstract class SubscriberDispatch {
      */
     public static SubscriberDispatch create(Trigger trigger, Subscriber subscriber, FiringGate gate,
                                             DeliveryPipeline pipeline, SubscriberCounters counters, Executor executor) {
+        return create(trigger, subscriber, gate, pipeline, counters, executor, null);
+    }
+
+    /**
+     * As {@link #create(Trigger, Subscriber, FiringGate, DeliveryPipeline, SubscriberCounters, Executor)}, with the
+     * inline fast path: {@code direct} is the sink's own invoker, and {@code pipeline} must have been created with
+     * {@link FirstAttempt#replaying} around it (see {@link FirstAttempt}). {@code null}: no fast path.
+     */
+    public static SubscriberDispatch create(Trigger trigger, Subscriber subscriber, FiringGate gate,
+                                            DeliveryPipeline pipeline, SubscriberCounters counters, Executor executor,
+                                            Sink.Invoker direct) {
         SubscriberDispatch dispatch = subscriber.inline()
-                ? new InlineDispatch(trigger, subscriber, gate, pipeline, counters)
+                ? new InlineDispatch(trigger, subscriber, gate, pipeline, counters, direct)
                 : new AsyncDispatch(trigger, subscriber, gate, pipeline, counters, executor);
         counters.queueDepth(dispatch::queueDepth);
         return dispatch;
