@@ -931,9 +931,16 @@ public abstract class EventBusCompatibilityKit {
         return counts;
     }
 
-    private static Map<String, Integer> duplicates(Map<String, Integer> counts) {
-        return counts.entrySet().stream().filter(e -> e.getValue() > 1)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    /** The ids delivered more than once, with their counts: at most ten shown, then how many more. */
+    private static List<String> duplicates(Map<String, Integer> counts) {
+        List<String> repeated = counts.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue()).sorted().collect(Collectors.toList());
+        if (repeated.size() > 10) {
+            int more = repeated.size() - 10;
+            repeated = new ArrayList<>(repeated.subList(0, 10));
+            repeated.add("... and " + more + " more");
+        }
+        return repeated;
     }
 
     /** Closes on a helper thread so a hanging close fails the test instead of hanging the build. */

@@ -9,6 +9,7 @@ import io.switchboard.api.Subscription;
 import io.switchboard.core.bus.InMemoryEventBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -105,6 +106,7 @@ class EventBusCompatibilityKitSelfTest {
 
     // ------------------------------------------------------------ kit subclasses (not run by surefire directly)
 
+    @ExtendWith(OnlyFromKitRunner.class)
     static class Honest extends EventBusCompatibilityKit {
         @Override
         protected EventBus createBus() {
