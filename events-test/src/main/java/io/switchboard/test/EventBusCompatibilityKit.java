@@ -335,7 +335,7 @@ public abstract class EventBusCompatibilityKit {
             String topic = uniqueName("roundtrip");
             RecordingConsumer consumer = new RecordingConsumer();
             subscribe(topic, uniqueName("g"), consumer);
-            awaitAccepted(bus().publish(topic, sent), sent.getId());
+            awaitAccepted(bus().publish(topic, sent));
             awaitUntil("event " + sent.getId() + " delivered", () -> consumer.received(sent.getId()));
             return consumer.deliveries().get(0);
         }
@@ -467,7 +467,7 @@ public abstract class EventBusCompatibilityKit {
             subscribe(topic, uniqueName("g"), consumer);
 
             List<String> ids = new ArrayList<>(publishAll(bus(), topic, 3, 3));
-            awaitAccepted(bus().publish(topic, kitEvent(failing, "k-fail").build()), failing);
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k-fail").build()));
             ids.addAll(publishAll(bus(), topic, 3, 3));
 
             awaitUntil("event " + failing + " redelivered after its stage failed and then acknowledged",
@@ -490,7 +490,7 @@ public abstract class EventBusCompatibilityKit {
             });
             subscribe(topic, uniqueName("g"), consumer);
 
-            awaitAccepted(bus().publish(topic, kitEvent(failing, "k").build()), failing);
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k").build()));
 
             awaitUntil("event " + failing + " redelivered after deliver threw, then acknowledged",
                     () -> consumer.acknowledgedIds().contains(failing));
@@ -507,7 +507,7 @@ public abstract class EventBusCompatibilityKit {
             RecordingConsumer slow = new RecordingConsumer().answering(e -> never);
             Subscription slowSubscription = subscribe(topic, group, slow);
             String id = uniqueName("id");
-            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()), id);
+            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()));
             awaitUntil("event " + id + " delivered to the first member", () -> slow.received(id));
 
             RecordingConsumer next = new RecordingConsumer();
@@ -532,7 +532,7 @@ public abstract class EventBusCompatibilityKit {
                     .answering(e -> e.getId().equals(held) ? never : CompletableFuture.completedFuture(null));
             Subscription firstSubscription = subscribe(topic, group, first);
 
-            awaitAccepted(bus().publish(topic, kitEvent(held, "k-held").build()), held);
+            awaitAccepted(bus().publish(topic, kitEvent(held, "k-held").build()));
             List<String> later = publishAll(bus(), topic, 10, 10);
             awaitUntil("event " + held + " delivered to the first member", () -> first.received(held));
             sleep(quietPeriod()); // give the bus the chance to deliver and acknowledge the later events
@@ -659,7 +659,7 @@ public abstract class EventBusCompatibilityKit {
             RecordingConsumer failing = new RecordingConsumer()
                     .answering(e -> CompletableFuture.failedFuture(new IllegalStateException("kit: always fails")));
             Subscription first = subscribe(topic, group, failing);
-            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()), id);
+            awaitAccepted(bus().publish(topic, kitEvent(id, "k").build()));
             awaitUntil("event " + id + " delivered (and failed)", () -> failing.received(id));
             closeWithin(first, deliveryTimeout());
 
@@ -874,7 +874,7 @@ public abstract class EventBusCompatibilityKit {
         closeWithin(subscription, deliveryTimeout());
     }
 
-    private void awaitAccepted(CompletionStage<Void> stage, String id) {
+    private void awaitAccepted(CompletionStage<Void> stage) {
         awaitAllAccepted(List.of(stage));
     }
 
@@ -953,6 +953,7 @@ public abstract class EventBusCompatibilityKit {
                 failure.set(t);
             }
         }, "switchboard-kit-close");
+        closer.setDaemon(true); // a close that never returns fails the test and must not keep the JVM alive
         closer.start();
         try {
             closer.join(timeout.toMillis());
