@@ -8,6 +8,7 @@ import io.switchboard.api.EventBus;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Subscription;
 import io.switchboard.api.Trigger;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -219,6 +220,21 @@ class SwitchboardExtensionTest {
 
         assertThatThrownBy(() -> unused.probe("x")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("outside a test");
+    }
+
+    @Nested
+    class InANestedClass {
+
+        @Test
+        void theEnclosingExtensionGivesEachNestedTestAFreshHarness() {
+            Probe probe = switchboard.probe("nested");
+            switchboard.trigger(Trigger.builder("nested").input("all", null).subscriber("s", null, probe.sink()).build());
+
+            switchboard.publish(Events.of("ping"));
+
+            assertThat(probe).received(1);
+            assertThat(switchboard.now()).isEqualTo(Instant.parse("2026-03-01T08:00:00Z"));
+        }
     }
 
     /** A bus of another kind, passed as an instance: the harness cannot swap it. */
