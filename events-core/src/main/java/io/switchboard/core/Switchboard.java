@@ -292,14 +292,15 @@ public final class Switchboard implements AutoCloseable {
                 throw new ConfigurationException("trigger '" + trigger.name() + "' already exists: use replaceTrigger(..)"
                         + " to change it, or give the new trigger another name");
             }
-            dispatcher.install(assembler.assembleOrThrow(trigger));
+            dispatcher.install(assembler.assembleOrThrow(trigger, null));
             refreshPublishTargets();
         }
     }
 
     /**
      * Replaces the trigger of the same name atomically: every event meets either the old or the new version, never
-     * both, never neither. The old version's accepted firings finish under its old policy.
+     * both, never neither. The old version's accepted firings finish under its old policy; a subscriber of the same
+     * name keeps the correlation state (held input events) of its predecessor.
      *
      * @return a stage that completes when the old version has finished its accepted firings and closed
      * @throws ConfigurationException if the new version is invalid (the old one stays) or no trigger has that name
@@ -308,11 +309,12 @@ public final class Switchboard implements AutoCloseable {
         Objects.requireNonNull(trigger, "trigger");
         synchronized (lifecycle) {
             requireOpen();
-            if (dispatcher.registration(trigger.name()) == null) {
+            Registration current = dispatcher.registration(trigger.name());
+            if (current == null) {
                 throw new ConfigurationException("no trigger named '" + trigger.name() + "' to replace: use"
                         + " addTrigger(..); live triggers: " + view.triggers());
             }
-            Registration old = dispatcher.install(assembler.assembleOrThrow(trigger));
+            Registration old = dispatcher.install(assembler.assembleOrThrow(trigger, current));
             refreshPublishTargets();
             return retire(old);
         }

@@ -56,6 +56,14 @@ final class TriggerAssembler {
      * @param problems where mistakes are added (one line each); when any is added, the result is {@code null}
      */
     Registration assemble(Trigger trigger, List<String> problems) {
+        return assemble(trigger, problems, null);
+    }
+
+    /**
+     * Assembles {@code trigger} as the replacement of {@code previous} (may be {@code null}): a subscriber of the same
+     * name gets a gate that takes over the correlation state its predecessor holds.
+     */
+    Registration assemble(Trigger trigger, List<String> problems, Registration previous) {
         int before = problems.size();
         String busName = trigger.bus() == null ? Switchboard.DEFAULT_BUS : trigger.bus();
         if (!buses.containsKey(busName)) {
@@ -103,7 +111,7 @@ final class TriggerAssembler {
             SubscriberCounters counters = new SubscriberCounters();
             FiringGate gate;
             try {
-                gate = FiringGates.create(trigger, s, scheduler, counters);
+                gate = FiringGates.create(trigger, s, scheduler, counters, previousGate(previous, s.name()));
             } catch (ConfigurationException e) {
                 problems.add(e.getMessage());
                 continue;
@@ -136,10 +144,21 @@ final class TriggerAssembler {
         return new Registration(trigger.name(), routes, dispatches);
     }
 
-    /** Assembles one trigger or throws a {@link ConfigurationException} listing its problems. */
-    Registration assembleOrThrow(Trigger trigger) {
+    private static FiringGate previousGate(Registration previous, String subscriber) {
+        if (previous != null) {
+            for (SubscriberDispatch d : previous.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.gate();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Assembles one trigger (replacing {@code previous}, may be {@code null}) or throws listing its problems. */
+    Registration assembleOrThrow(Trigger trigger, Registration previous) {
         List<String> problems = new ArrayList<>();
-        Registration r = assemble(trigger, problems);
+        Registration r = assemble(trigger, problems, previous);
         if (r == null) {
             throw problems(problems);
         }
