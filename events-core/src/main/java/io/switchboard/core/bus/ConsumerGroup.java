@@ -83,6 +83,9 @@ final class ConsumerGroup {
             System.arraycopy(current, at + 1, next, at, current.length - at - 1);
             members = next;
         }
+        for (Partition p : partitions) {
+            p.abandon(member);
+        }
         wakeAll();
     }
 

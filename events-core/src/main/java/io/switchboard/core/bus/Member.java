@@ -30,8 +30,8 @@ final class Member implements Subscription {
     }
 
     /**
-     * Leaves the group. A delivery already running finishes and its outcome still counts (acknowledged or
-     * redelivered to another member); no new delivery starts here.
+     * Leaves the group. A delivery whose stage has not completed is abandoned unacknowledged: its event goes to the
+     * next member of the group (its late outcome is ignored). No new delivery starts here.
      */
     @Override
     public void close() {

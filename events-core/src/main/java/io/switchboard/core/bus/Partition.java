@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The drain delivers the head event and, unless the consumer's stage is already complete, returns and lets the
  * stage's completion resume it — so at most one event per partition is in flight and a failed event is redelivered
- * before anything behind it (per-key order). {@code scheduled} is the single-consumer guard: whoever flips it
- * false→true owns {@code current} and {@code deliveries} until it flips it back.
+ * before anything behind it (per-key order). When the member it waits for leaves the group, the delivery is abandoned
+ * unacknowledged and the event goes to the next member at once. {@code scheduled} is the single-consumer guard:
+ * whoever flips it false→true owns {@code current} and {@code deliveries} until it flips it back.
  */
 final class Partition implements Runnable {
 
@@ -34,6 +35,9 @@ final class Partition implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile CloudEvent current;
     private int deliveries;
+    /** The member whose unfinished stage the partition waits for, and that wait's number; guarded by {@code this}. */
+    private Member waitingFor;
+    private long wait;
 
     Partition(InMemoryEventBus bus, ConsumerGroup group, int index) {
         this.bus = bus;
@@ -116,14 +120,45 @@ final class Partition implements Runnable {
                 }
                 continue;
             }
+            long number;
+            synchronized (this) {
+                number = ++wait;
+                waitingFor = member;
+            }
+            if (member.closed()) {
+                abandon(member); // it closed while we delivered: its leave may have looked before we waited
+            }
             Member deliveredTo = member;
             CloudEvent delivered = event;
-            stage.whenComplete((ignored, failure) -> onOutcome(deliveredTo, delivered, failure));
+            stage.whenComplete((ignored, failure) -> onOutcome(number, deliveredTo, delivered, failure));
             return;
         }
     }
 
-    private void onOutcome(Member member, CloudEvent event, Throwable failure) {
+    /**
+     * {@code member} left its group: if the partition waits for its unfinished stage, the delivery is abandoned
+     * unacknowledged and the event goes to the next member at once; the late outcome is ignored.
+     */
+    void abandon(Member member) {
+        synchronized (this) {
+            if (waitingFor != member) {
+                return;
+            }
+            waitingFor = null;
+            wait++;
+            deliveries--; // the abandoned delivery says nothing about the event
+        }
+        bus.redelivered.increment();
+        submit();
+    }
+
+    private void onOutcome(long number, Member member, CloudEvent event, Throwable failure) {
+        synchronized (this) {
+            if (number != wait || waitingFor != member) {
+                return; // abandoned: the member left before finishing, the event went to another member
+            }
+            waitingFor = null;
+        }
         if (failure == null) {
             current = null;
             submit();

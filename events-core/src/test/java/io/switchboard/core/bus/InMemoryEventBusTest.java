@@ -192,6 +192,24 @@ class InMemoryEventBusTest {
     }
 
     @Test
+    void an_unfinished_delivery_of_a_member_that_leaves_goes_to_the_next_member() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(1).build();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        List<String> slow = new CopyOnWriteArrayList<>(), next = new CopyOnWriteArrayList<>();
+        Subscription first = bus.subscribe("t", "g", e -> { slow.add(e.getId()); return never; });
+        bus.publish("t", event("held", "k"));
+        bus.publish("t", event("after", "k"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> slow.contains("held"));
+        bus.subscribe("t", "g", e -> { next.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        first.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> next.size() == 2);
+        assertThat(next).containsExactly("held", "after");
+        never.complete(null); // the late outcome of the closed member changes nothing
+        assertThat(bus.pending()).isZero();
+        assertThat(slow).containsExactly("held");
+    }
+
+    @Test
     void close_stops_delivery_rejects_publishing_and_leaves_no_threads() {
         bus = InMemoryEventBus.create();
         bus.subscribe("t", "g", e -> CompletableFuture.completedFuture(null));

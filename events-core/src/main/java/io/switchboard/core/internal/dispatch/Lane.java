@@ -21,19 +21,25 @@ final class Lane implements Runnable {
 
     private final SubscriberDispatch owner;
     private final Executor executor;
-    private final MpscRing<Task> ring;
+    private final int capacity;
+    /** Created on first use: thousands of subscribers that never fire cost no queue memory. */
+    private volatile MpscRing<Task> ring;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final boolean deferring;
 
     Lane(SubscriberDispatch owner, Executor executor, int capacity) {
         this.owner = owner;
         this.executor = executor;
-        this.ring = new MpscRing<>(capacity);
+        this.capacity = MpscRing.slotsFor(capacity);
         this.deferring = owner.pipeline.defersCompletion();
     }
 
     boolean offer(Task task) {
-        if (!ring.offer(task)) {
+        MpscRing<Task> r = ring;
+        if (r == null) {
+            r = createRing();
+        }
+        if (!r.offer(task)) {
             return false;
         }
         if (scheduled.compareAndSet(false, true)) {
@@ -43,15 +49,26 @@ final class Lane implements Runnable {
     }
 
     int size() {
-        return ring.size();
+        MpscRing<Task> r = ring;
+        return r == null ? 0 : r.size();
     }
 
     int capacity() {
-        return ring.capacity();
+        return capacity;
+    }
+
+    private synchronized MpscRing<Task> createRing() {
+        MpscRing<Task> r = ring;
+        if (r == null) {
+            r = new MpscRing<>(capacity);
+            ring = r;
+        }
+        return r;
     }
 
     @Override
     public void run() {
+        MpscRing<Task> ring = this.ring; // set before the first offer that scheduled this drain
         int budget = BUDGET;
         while (true) {
             Task task = ring.poll();
@@ -92,7 +109,7 @@ final class Lane implements Runnable {
             // the executor is shutting down: what is left stays queued and is reported as undrained
             scheduled.set(false);
             SubscriberDispatch.log.warn("executor refused lane of subscriber {}; {} firing(s) stay queued", owner,
-                    ring.size());
+                    size());
         }
     }
 

@@ -48,19 +48,22 @@ public final class MpscRing<E> {
      * the "published" sequence of a slot would equal the claim sequence of the next lap).
      */
     public MpscRing(int capacity) {
-        if (capacity < 1 || capacity > (1 << 30)) {
-            throw new IllegalArgumentException("ring capacity must be between 1 and 2^30, got " + capacity);
-        }
-        int size = Integer.highestOneBit(Math.max(2, capacity));
-        if (size < capacity) {
-            size <<= 1;
-        }
+        int size = slotsFor(capacity);
         slots = new Object[size];
         sequences = new long[size];
         for (int i = 0; i < size; i++) {
             sequences[i] = i;
         }
         mask = size - 1;
+    }
+
+    /** The number of slots a ring asked to hold {@code capacity} elements gets. */
+    public static int slotsFor(int capacity) {
+        if (capacity < 1 || capacity > (1 << 30)) {
+            throw new IllegalArgumentException("ring capacity must be between 1 and 2^30, got " + capacity);
+        }
+        int size = Integer.highestOneBit(Math.max(2, capacity));
+        return size < capacity ? size << 1 : size;
     }
 
     /** The number of slots. */

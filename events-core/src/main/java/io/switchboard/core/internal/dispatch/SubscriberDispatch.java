@@ -123,6 +123,11 @@ public abstract class SubscriberDispatch {
             return tracker;
         }
         counters.fired.increment();
+        return fire(input, event, events, tracker);
+    }
+
+    /** The subscriber fired with {@code events}: deliver. */
+    Tracker fire(String input, CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
         return accept(new Firing(trigger, subscriber, event, events, List.of(event)), tracker);
     }
 
