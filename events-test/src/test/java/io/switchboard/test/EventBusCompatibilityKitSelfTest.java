@@ -9,6 +9,7 @@ import io.switchboard.api.Subscription;
 import io.switchboard.core.bus.InMemoryEventBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -68,6 +69,15 @@ class EventBusCompatibilityKitSelfTest {
     }
 
     @Test
+    void handingEventsOnWithoutWaitingFailsTheOrderingGroup() {
+        Map<String, KitRunner.Outcome> outcomes = KitRunner.run(DoesNotWaitPerKey.class,
+                EventBusCompatibilityKit.Ordering.class);
+
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.failed()).as("failed: %s", o).isTrue());
+    }
+
+    @Test
     void droppingExtensionsFailsTheRoundTripGroup() {
         Map<String, KitRunner.Outcome> outcomes = KitRunner.run(DropsExtensions.class,
                 EventBusCompatibilityKit.RoundTrip.class);
@@ -105,6 +115,7 @@ class EventBusCompatibilityKitSelfTest {
 
     // ------------------------------------------------------------ kit subclasses (not run by surefire directly)
 
+    @ExtendWith(OnlyFromKitRunner.class)
     static class Honest extends EventBusCompatibilityKit {
         @Override
         protected EventBus createBus() {
@@ -143,6 +154,22 @@ class EventBusCompatibilityKitSelfTest {
                         } catch (RuntimeException ignored) {
                             // a thrown failure is ignored too
                         }
+                        return CompletableFuture.completedFuture(null);
+                    };
+                }
+            };
+        }
+    }
+
+    static class DoesNotWaitPerKey extends Honest {
+        @Override
+        protected EventBus createBus() {
+            return new Wrapping(fastBus()) {
+                @Override
+                BusConsumer wrap(BusConsumer consumer) {
+                    // hands each event to the consumer on a pool thread and acknowledges at once: keys overlap, reorder
+                    return event -> {
+                        CompletableFuture.runAsync(() -> consumer.deliver(event));
                         return CompletableFuture.completedFuture(null);
                     };
                 }

@@ -37,7 +37,8 @@ final class KitRunner {
 
     static Map<String, Outcome> run(Class<? extends EventBusCompatibilityKit> kit, Class<?> group) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectNestedClass(List.of(kit), group)).build();
+                .selectors(selectNestedClass(List.of(kit), group))
+                .configurationParameter(OnlyFromKitRunner.PARAMETER, "true").build();
         Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
         Launcher launcher = LauncherFactory.create();
         launcher.execute(request, new TestExecutionListener() {
