@@ -9,11 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * What a bus subscription does with one record: decode it with the CloudEvents Kafka binding and deliver it, or,
@@ -43,14 +40,6 @@ final class BusWorkHandler implements WorkHandler {
         this.consumer = consumer;
         this.duplicates = duplicates;
         this.deadLetter = deadLetter;
-    }
-
-    /** The bus's planner: one work per record, ordered by record key. */
-    static void singleRecords(PartitionProgress partition, List<ConsumerRecord<byte[], byte[]>> records,
-                              AtomicInteger inFlight, Consumer<Work> out) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            out.accept(new Work(partition, List.of(record), record.key(), inFlight));
-        }
     }
 
     @Override

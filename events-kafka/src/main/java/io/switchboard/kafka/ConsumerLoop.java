@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  *
  * <p>Design: one poll thread owns the {@link KafkaConsumer} (auto-commit off, raw bytes). Polled records become
  * {@link Work}, tracked per partition by {@link PartitionProgress} and handed to {@link Lanes} (ordered per key,
- * parallel across keys). After every poll the thread commits, per partition, the offset up to which all work has
- * settled. Back-pressure: when too much work is in flight, all assigned partitions are paused until half of it
+ * parallel across keys). After every poll the thread commits (asynchronously, one commit in flight at a time), per
+ * partition, the offset up to which all work has settled. Back-pressure: when too much work is in flight, all assigned partitions are paused until half of it
  * drained. On revocation the thread waits briefly for the partitions' work, commits what settled and abandons the
  * rest, so the new owner redelivers it; lost partitions are abandoned without a commit.
  */
@@ -51,6 +51,13 @@ final class ConsumerLoop implements AutoCloseable {
         void plan(PartitionProgress partition, List<ConsumerRecord<byte[], byte[]>> records, AtomicInteger inFlight,
                   Consumer<Work> out);
     }
+
+    /** One work per record, ordered by record key: the bus's planner, and the source's without batching. */
+    static final Planner ONE_PER_RECORD = (partition, records, inFlight, out) -> {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            out.accept(new Work(partition, List.of(record), record.key(), inFlight));
+        }
+    };
 
     /** Tuning shared by the bus and the source. */
     record Settings(int concurrency, int maxInFlight, Duration pollTimeout, Duration revokeTimeout,
@@ -71,6 +78,7 @@ final class ConsumerLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean aborted;
     private boolean paused; // poll thread only
+    private boolean commitInFlight; // poll thread only (commit callbacks run inside poll)
 
     ConsumerLoop(String name, Map<String, Object> consumerConfig, List<String> topics, Pattern pattern,
                  Planner planner, WorkHandler handler, Settings settings) {
@@ -142,6 +150,7 @@ final class ConsumerLoop implements AutoCloseable {
             } else {
                 consumer.subscribe(topics, listener);
             }
+            List<Work> planned = new ArrayList<>();
             while (running) {
                 applyBackPressure();
                 ConsumerRecords<byte[], byte[]> records;
@@ -162,13 +171,19 @@ final class ConsumerLoop implements AutoCloseable {
                     if (progress == null) {
                         continue; // cannot happen: poll only returns records of assigned partitions
                     }
-                    planner.plan(progress, records.records(tp), inFlight, work -> {
-                        inFlight.incrementAndGet();
+                    planned.clear();
+                    planner.plan(progress, records.records(tp), inFlight, planned::add);
+                    inFlight.addAndGet(planned.size()); // once per partition and poll: the counter is shared with the lanes
+                    for (Work work : planned) {
                         progress.track(work);
                         lanes.dispatch(work);
-                    });
+                    }
                 }
-                commit(false);
+                try {
+                    commit(false);
+                } catch (KafkaException e) {
+                    log.debug("{}: commit failed ({}); the next one covers it", name, e.toString());
+                }
             }
         } catch (RuntimeException | Error e) {
             log.error("{}: the consumer stopped on an unexpected error; unsettled events will be redelivered", name, e);
@@ -240,6 +255,9 @@ final class ConsumerLoop implements AutoCloseable {
     }
 
     private void commit(boolean sync) {
+        if (!sync && commitInFlight) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionProgress progress : assigned.values()) {
             long offset = sync ? progress.committable() : progress.committableIfAdvanced();
@@ -262,7 +280,11 @@ final class ConsumerLoop implements AutoCloseable {
                 consumer.commitSync(offsets, COMMIT_TIMEOUT); // a close() racing with a rebalance: commit anyway
             }
         } else {
+            // one asynchronous commit at a time: the pace adapts to the coordinator, and a slow coordinator does not
+            // collect a queue of commits that the next one makes obsolete anyway
+            commitInFlight = true;
             consumer.commitAsync(offsets, (committed, error) -> {
+                commitInFlight = false;
                 if (error != null) {
                     log.debug("{}: asynchronous commit failed ({}); a later commit covers it", name, error.toString());
                 }

@@ -270,7 +270,7 @@ public final class KafkaBusConfig {
         private boolean createTopics = true;
         private Encoding encoding = Encoding.BINARY;
         private int concurrency = 16;
-        private int maxInFlight = 2000;
+        private int maxInFlight = 10_000;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Duration duplicatesWindow;
@@ -350,7 +350,7 @@ public final class KafkaBusConfig {
             return this;
         }
 
-        /** Unacknowledged events per subscription beyond which its partitions are paused; default 2000. */
+        /** Unacknowledged events per subscription beyond which its partitions are paused; default 10000. */
         public Builder maxInFlight(int maxInFlight) {
             if (maxInFlight < 1) {
                 throw new ConfigurationException("Kafka bus max in flight must be at least 1, got " + maxInFlight);

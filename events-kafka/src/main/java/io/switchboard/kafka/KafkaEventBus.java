@@ -71,6 +71,7 @@ public final class KafkaEventBus implements EventBus {
     private final Scheduler scheduler;
     private final ScheduledThreadPoolExecutor ownedSchedulerThread;
     private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, String> kafkaTopics = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptionCount = new AtomicInteger();
     private final Object deadLetterLock = new Object();
     private Producer<byte[], byte[]> deadLetterProducer;
@@ -192,7 +193,7 @@ public final class KafkaEventBus implements EventBus {
                 Duration.ofMillis(100), config.revokeTimeout(), config.closeTimeout(), config.initialBackoff(),
                 config.maxBackoff(), scheduler);
         ConsumerLoop loop = new ConsumerLoop(name, config.consumerConfig(group, name), List.of(kafkaTopic), null,
-                BusWorkHandler::singleRecords, handler, settings);
+                ConsumerLoop.ONE_PER_RECORD, handler, settings);
         KafkaSubscription subscription = new KafkaSubscription(topic, group, loop, subscriptions::remove);
         subscriptions.add(subscription);
         loop.start();
@@ -249,10 +250,17 @@ public final class KafkaEventBus implements EventBus {
 
     private String kafkaTopic(String topic) {
         Objects.requireNonNull(topic, "topic");
+        String known = kafkaTopics.get(topic); // the hot path: each bus topic is named and checked once
+        if (known != null) {
+            return known;
+        }
         String kafkaTopic = config.kafkaTopic(topic);
         if (!KAFKA_TOPIC.matcher(kafkaTopic).matches() || kafkaTopic.equals(".") || kafkaTopic.equals("..")) {
             throw new IllegalArgumentException("topic '" + topic + "' cannot be a Kafka topic ('" + kafkaTopic
                     + "'): use up to 249 characters in total (with the prefix), letters, digits, '.', '_' or '-'");
+        }
+        if (kafkaTopics.size() < 100_000) { // bounded: topic names come from configuration, but do not trust that
+            kafkaTopics.put(topic, kafkaTopic);
         }
         return kafkaTopic;
     }

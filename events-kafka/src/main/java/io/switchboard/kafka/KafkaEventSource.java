@@ -154,7 +154,7 @@ public final class KafkaEventSource implements EventSource {
                 Duration.ofSeconds(2), closeTimeout, initialBackoff, maxBackoff, context.scheduler());
         WorkHandler emit = work -> context.emit(work.decoded != null ? (io.cloudevents.CloudEvent) work.decoded
                 : remember(work));
-        loop = new ConsumerLoop(clientId, config, topics, pattern, batchSize > 1 ? this::batches : SourceRecords::perRecord,
+        loop = new ConsumerLoop(clientId, config, topics, pattern, batchSize > 1 ? this::batches : ConsumerLoop.ONE_PER_RECORD,
                 emit, settings).start();
     }
 

@@ -34,7 +34,6 @@ final class Lanes {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final String owner;
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopped;
 
     Lanes(int count, Executor executor, Scheduler scheduler, WorkHandler handler, Duration initialBackoff,
@@ -62,7 +61,13 @@ final class Lanes {
 
     /** How many handler invocations are under way right now (not counting work waiting for a retry). */
     int running() {
-        return running.get();
+        int running = 0;
+        for (Lane lane : lanes) {
+            if (lane.handling) {
+                running++;
+            }
+        }
+        return running;
     }
 
     private int laneOf(Work work) {
@@ -88,6 +93,8 @@ final class Lanes {
         private Work current;
         /** The work whose pending stage the lane waits for; whoever clears it (completion or abandonment) resumes. */
         private final java.util.concurrent.atomic.AtomicReference<Work> waiting = new java.util.concurrent.atomic.AtomicReference<>();
+        /** Whether a handler of this lane is under way (a per-lane flag, so the hot path shares no counter). */
+        private volatile boolean handling;
 
         void offer(Work work) {
             queue.add(work);
@@ -141,7 +148,7 @@ final class Lanes {
                 });
                 waitingFor.onAbandon(() -> {
                     if (waiting.compareAndSet(waitingFor, null)) {
-                        running.decrementAndGet();
+                        handling = false;
                         current = null;
                         submit();
                     }
@@ -151,7 +158,7 @@ final class Lanes {
         }
 
         private CompletableFuture<Void> start(Work work) {
-            running.incrementAndGet();
+            handling = true;
             try {
                 CompletionStage<Void> stage = handler.handle(work);
                 if (stage == null) {
@@ -166,7 +173,7 @@ final class Lanes {
 
         /** Returns true if the lane may move on; false if a retry was scheduled. */
         private boolean settle(CompletableFuture<Void> outcome) {
-            running.decrementAndGet();
+            handling = false;
             Work work = current;
             if (!outcome.isCompletedExceptionally()) {
                 work.complete();
@@ -182,7 +189,13 @@ final class Lanes {
             Throwable error = outcome.handle((v, e) -> e).join();
             log.warn("{}: handling {} failed (attempt {}); retrying in {} ms: {}", owner, work.describe(), work.failures,
                     delay.toMillis(), String.valueOf(unwrap(error)));
-            scheduler.schedule(delay, this::submit);
+            try {
+                scheduler.schedule(delay, this::submit);
+            } catch (RejectedExecutionException closing) {
+                // the scheduler is shut down with the bus: the work stays unsettled and is redelivered later
+                current = null;
+                active.set(false);
+            }
             return false;
         }
     }

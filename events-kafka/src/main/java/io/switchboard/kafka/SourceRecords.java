@@ -38,14 +38,6 @@ final class SourceRecords {
         this.batchType = batchType;
     }
 
-    /** The source's planner without batching: one work per record, ordered by record key. */
-    static void perRecord(PartitionProgress partition, List<ConsumerRecord<byte[], byte[]>> records,
-                          java.util.concurrent.atomic.AtomicInteger inFlight, java.util.function.Consumer<Work> out) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            out.accept(new Work(partition, List.of(record), record.key(), inFlight));
-        }
-    }
-
     /** The event for one record: the record itself if it is a CloudEvent, else the record wrapped. */
     CloudEvent single(ConsumerRecord<byte[], byte[]> record) {
         if (looksLikeCloudEvent(record)) {

@@ -29,8 +29,10 @@ import java.util.Map;
  * <p>Sized for a test heap: small log-cleaner buffer, few internal-topic partitions, replication factor 1, and
  * a short minimum session timeout so consumer-group rebalances after a crash take seconds, not minutes.
  * Kafka's {@code Exit.exit/halt} are routed to exceptions so that a broker failure can never end the JVM.
+ *
+ * <p>Public because the Kafka benchmark in {@code events-bench} runs against it (via this module's test-jar).
  */
-final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final int NODE_ID = 1;
 
@@ -49,7 +51,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaConfig config;
     private KafkaRaftServer server;
 
-    EmbeddedKafkaBroker() {
+    public EmbeddedKafkaBroker() {
         try {
             this.logDir = Files.createTempDirectory("switchboard-kafka-");
         } catch (IOException e) {
@@ -62,7 +64,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Starts (or restarts) the broker; returns once it serves requests. */
-    synchronized EmbeddedKafkaBroker start() {
+    public synchronized EmbeddedKafkaBroker start() {
         if (server == null) {
             KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
             s.startup();
@@ -72,7 +74,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Stops the broker, keeping its log directory and ports so that {@link #start()} brings it back. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (server != null) {
             KafkaRaftServer s = server;
             server = null;
@@ -82,7 +84,7 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** {@code host:port} of the client listener. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }
 
