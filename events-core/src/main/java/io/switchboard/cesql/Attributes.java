@@ -24,6 +24,54 @@ final class Attributes {
         };
     }
 
+    // codes of the context attributes, for nodes that read them with a switch instead of a virtual call
+    static final int ID = 0;
+    static final int SOURCE = 1;
+    static final int TYPE = 2;
+    static final int SPECVERSION = 3;
+    static final int SUBJECT = 4;
+    static final int TIME = 5;
+    static final int DATACONTENTTYPE = 6;
+    static final int DATASCHEMA = 7;
+
+    /** Reads a context attribute by code; null if the event does not have it. */
+    static String readContext(CloudEvent event, int code) {
+        switch (code) {
+            case ID:
+                return event.getId();
+            case SOURCE:
+                return uriText(event.getSource());
+            case TYPE:
+                return event.getType();
+            case SPECVERSION:
+                return event.getSpecVersion() == null ? null : event.getSpecVersion().toString();
+            case SUBJECT:
+                return event.getSubject();
+            case TIME:
+                return event.getTime() == null ? null : formatTime(event.getTime());
+            case DATACONTENTTYPE:
+                return event.getDataContentType();
+            default:
+                return uriText(event.getDataSchema());
+        }
+    }
+
+    /**
+     * Reads a String operand. When it is a context attribute, a switch reads it straight from the event: in a JVM
+     * evaluating many different filters, the virtual call to the attribute node would be megamorphic.
+     */
+    static String readString(Node.StrNode node, CloudEvent event, Errors errors) {
+        if (node instanceof ContextAttribute attr) {
+            String value = readContext(event, attr.code);
+            if (value == null) {
+                errors.missingAttribute(attr.name, attr.pos);
+                return "";
+            }
+            return value;
+        }
+        return node.evalString(event, errors);
+    }
+
     static Node read(String name, int pos) {
         return switch (name) {
             case "id" -> new Id(pos);
@@ -114,10 +162,21 @@ final class Attributes {
     /** Base of the context-attribute readers: a missing value is a MissingAttributeError and "". */
     abstract static class ContextAttribute extends Node.StrNode {
         final String name;
+        final int code;
 
         ContextAttribute(String name, int pos) {
             super(pos, 1, false);
             this.name = name;
+            this.code = switch (name) {
+                case "id" -> ID;
+                case "source" -> SOURCE;
+                case "type" -> TYPE;
+                case "specversion" -> SPECVERSION;
+                case "subject" -> SUBJECT;
+                case "time" -> TIME;
+                case "datacontenttype" -> DATACONTENTTYPE;
+                default -> DATASCHEMA;
+            };
         }
 
         final String orMissing(String value, Errors errors) {

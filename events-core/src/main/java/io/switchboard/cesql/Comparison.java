@@ -117,7 +117,7 @@ final class Comparison {
         @Override
         boolean evalBool(CloudEvent event, Errors errors) {
             int mark = errors.count;
-            String l = left.evalString(event, errors);
+            String l = Attributes.readString(left, event, errors);
             return errors.count == mark && literal.equals(l) != negate;
         }
     }

@@ -131,7 +131,7 @@ final class In {
         @Override
         boolean evalBool(CloudEvent event, Errors errors) {
             int mark = errors.count;
-            String s = left.evalString(event, errors);
+            String s = Attributes.readString(left, event, errors);
             if (errors.count != mark) {
                 return false;
             }

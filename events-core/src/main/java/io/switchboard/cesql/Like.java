@@ -31,7 +31,7 @@ final class Like extends BoolNode {
     @Override
     boolean evalBool(CloudEvent event, Errors errors) {
         int mark = errors.count;
-        String s = child.evalString(event, errors);
+        String s = Attributes.readString(child, event, errors);
         return errors.count == mark && pattern.matches(s) != negate;
     }
 
