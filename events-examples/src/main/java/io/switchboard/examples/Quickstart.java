@@ -88,7 +88,9 @@ public final class Quickstart {
                     s.fired(), s.delivered(), s.failed());
         }
         out.println("Closed: " + report);
-        return report.complete() ? 0 : 1;
+        out.println();
+        int correlation = OrdersCorrelation.run(out); // multi-input correlation and dead letters
+        return report.complete() && correlation == 0 ? 0 : 1;
     }
 
     private static void keepRunning(Switchboard switchboard, PrintStream out) throws InterruptedException {

@@ -19,12 +19,19 @@ import java.util.function.Function;
  * {@code events()} are those of the last constituent). Each constituent's stage completes when its batch finished:
  * with the batch's reply, or with its failure.
  *
- * <p>A full batch is sent on the thread that completed it; a timed-out one on the executor. The open batch is guarded
- * by a small lock held only to append or take it — the sink is never called under it.
+ * <p>Batches are delivered one at a time, in the order they closed, so a batching subscriber keeps the order of its
+ * firings: a batch that closes while the previous one is still being delivered (or retried) waits for it. A full
+ * batch is sent on the thread that completed it, a timed-out one on the executor, a waiting one on the thread that
+ * finished its predecessor. The open batch is guarded by a small lock held only to append or take it — the sink is
+ * never called under it.
  */
 final class Batcher {
 
     private record Pending(Firing firing, CompletableFuture<CloudEvent> stage) {
+    }
+
+    /** A closed batch, the batch before it, and what completes when this one finished. */
+    private record Closed(List<Pending> items, CompletableFuture<?> before, CompletableFuture<Void> finished) {
     }
 
     private final String trigger;
@@ -39,6 +46,8 @@ final class Batcher {
     private List<Pending> open = new ArrayList<>();
     private Scheduler.Cancellable timer;
     private long generation;
+    /** Completes when the last closed batch finished; the next one is sent after it. Guarded by {@link #lock}. */
+    private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
     Batcher(String trigger, String subscriber, int maxSize, Duration maxWait, Scheduler scheduler, Executor executor,
             Function<Outgoing, CompletableFuture<CloudEvent>> send) {
@@ -53,7 +62,7 @@ final class Batcher {
 
     CompletableFuture<CloudEvent> add(Firing firing) {
         Pending pending = new Pending(firing, new CompletableFuture<>());
-        List<Pending> full = null;
+        Closed full = null;
         synchronized (lock) {
             open.add(pending);
             if (open.size() >= maxSize) {
@@ -71,17 +80,17 @@ final class Batcher {
 
     /** Sends the open batch now (used by close). */
     void flush() {
-        List<Pending> batch;
+        Closed batch;
         synchronized (lock) {
-            batch = take();
+            batch = open.isEmpty() ? null : take();
         }
-        if (!batch.isEmpty()) {
+        if (batch != null) {
             dispatch(batch);
         }
     }
 
     private void expired(long batch) {
-        List<Pending> taken;
+        Closed taken;
         synchronized (lock) {
             if (batch != generation || open.isEmpty()) {
                 return; // that batch was sent when it filled up (or flushed); this timer is stale
@@ -95,19 +104,24 @@ final class Batcher {
         }
     }
 
-    /** Must hold {@link #lock}. */
-    private List<Pending> take() {
-        List<Pending> taken = open;
+    /** Closes the open batch and puts it in line behind the previous one. Must hold {@link #lock}. */
+    private Closed take() {
+        Closed closed = new Closed(open, previous, new CompletableFuture<>());
+        previous = closed.finished;
         open = new ArrayList<>();
         generation++;
         if (timer != null) {
             timer.cancel();
             timer = null;
         }
-        return taken;
+        return closed;
     }
 
-    private void dispatch(List<Pending> batch) {
+    private void dispatch(Closed batch) {
+        batch.before.whenComplete((ignored, alsoIgnored) -> send(batch.items, batch.finished));
+    }
+
+    private void send(List<Pending> batch, CompletableFuture<Void> finished) {
         List<Firing> firings = new ArrayList<>(batch.size());
         List<CloudEvent> events = new ArrayList<>(batch.size());
         for (Pending p : batch) {
@@ -123,6 +137,7 @@ final class Batcher {
             done = CompletableFuture.failedFuture(t);
         }
         done.whenComplete((reply, failure) -> {
+            finished.complete(null);
             for (Pending p : batch) {
                 if (failure == null) {
                     p.stage.complete(reply);

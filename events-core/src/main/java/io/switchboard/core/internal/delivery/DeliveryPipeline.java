@@ -12,7 +12,9 @@ import java.util.concurrent.CompletionStage;
 public interface DeliveryPipeline {
 
     /**
-     * Delivers one firing. Never throws.
+     * Delivers one firing. Never throws. Unless the subscriber batches, debounces or its rate limit makes the firing
+     * wait, the first attempt runs on the calling thread before this returns (the dispatcher's inline fast path relies
+     * on that).
      *
      * @return a stage that completes when the firing is finished: normally with the sink's reply ({@code null} for
      *         none) once an attempt succeeded, or exceptionally with the last failure once it was given up (it has then

@@ -126,6 +126,35 @@ class FlowControlTest {
     }
 
     @Test
+    void batchesAreDeliveredOneAtATimeInOrder() {
+        List<CompletableFuture<Void>> calls = new CopyOnWriteArrayList<>();
+        List<List<CloudEvent>> sent = new CopyOnWriteArrayList<>();
+        DeliveryPipeline p = f.pipeline(new Sink.Invoke(firing -> {
+            sent.add(firing.batch());
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.add(call);
+            return call.thenApply(v -> null);
+        }, false), b -> b.batch(2, Duration.ofSeconds(1)));
+        List<CompletableFuture<CloudEvent>> stages = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stages.add(p.deliver(firing(TestEvents.event("a", "k" + i))).toCompletableFuture());
+        }
+        assertThat(sent).as("the second full batch waits for the first").hasSize(1);
+        calls.get(0).complete(null);
+        assertThat(sent).hasSize(2);
+        assertThat(stages.subList(0, 2)).allMatch(CompletableFuture::isDone);
+        assertThat(stages.get(2)).isNotDone();
+        f.advanceMillis(1000); // the fifth firing's batch times out while the second is in flight
+        assertThat(sent).hasSize(2);
+        calls.get(1).complete(null);
+        assertThat(sent).extracting(List::size).containsExactly(2, 2, 1);
+        calls.get(2).complete(null);
+        assertThat(stages).allMatch(CompletableFuture::isDone);
+        assertThat(sent.stream().flatMap(List::stream).map(CloudEvent::getSubject))
+                .containsExactly("k0", "k1", "k2", "k3", "k4");
+    }
+
+    @Test
     void closeFlushesTheOpenBatch() {
         DeliveryPipeline p = f.pipeline(recording(), b -> b.batch(10, Duration.ofSeconds(1)));
         CompletableFuture<CloudEvent> stage = p.deliver(firing(TestEvents.event("a", "1"))).toCompletableFuture();
