@@ -5,6 +5,8 @@ import io.switchboard.cesql.CesqlExpression;
 import io.switchboard.core.internal.dispatch.InputFilter;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Compiles input filters with the CESQL evaluator, extracting the index keys. */
 final class Filters {
@@ -21,6 +23,28 @@ final class Filters {
         }
         CesqlExpression compiled = Cesql.parse(expression);
         Map<String, String> equalities = compiled.equalityConjuncts();
-        return new InputFilter(expression, equalities.get("type"), equalities.get("source"), compiled::test);
+        String type = equalities.get("type");
+        if (type != null && isOnlyTypeEquality(expression, type)) {
+            // the type index already decides exactly this filter: there is no residual to evaluate per event
+            return new InputFilter(expression, type, null, null);
+        }
+        return new InputFilter(expression, type, equalities.get("source"), compiled::test);
+    }
+
+    private static final Pattern TYPE_EQUALS = Pattern.compile(
+            "\\s*(?:(?i:type)\\s*=\\s*'([^'\\\\]*)'|'([^'\\\\]*)'\\s*=\\s*(?i:type))\\s*");
+
+    /**
+     * Whether the whole expression is {@code type = 'literal'} (either way round, any spacing or keyword case), so that
+     * an event the type index yields passes it. Anything else — parentheses, escapes, more conjuncts — is left to the
+     * evaluator.
+     */
+    static boolean isOnlyTypeEquality(String expression, String type) {
+        Matcher m = TYPE_EQUALS.matcher(expression);
+        if (!m.matches()) {
+            return false;
+        }
+        String literal = m.group(1) != null ? m.group(1) : m.group(2);
+        return literal.equals(type);
     }
 }

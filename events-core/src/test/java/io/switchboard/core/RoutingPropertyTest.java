@@ -5,6 +5,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
+import io.switchboard.cesql.Cesql;
 import io.switchboard.core.internal.SubscriberCounters;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.dispatch.InputFilter;
@@ -54,6 +55,9 @@ class RoutingPropertyTest {
                 Combinators.combine(type, type).as((a, b) -> "type = '" + a + "' OR type = '" + b + "'"),
                 subject.map(s -> "subject = '" + s + "'"),
                 type.map(t -> "'" + t + "' = type AND EXISTS subject"),
+                type.map(t -> "  TYPE='" + t + "' "),
+                type.map(t -> "'" + t + "' = type"),
+                type.map(t -> "(type = '" + t + "')"),
                 Arbitraries.of("type LIKE 'order.%'", "NOT (type = 'user.seen')", "source <> '/bank'", "TRUE",
                         "type = 'order.created' AND type = 'order.paid'"),
                 Arbitraries.just((String) null));
@@ -95,7 +99,7 @@ class RoutingPropertyTest {
             router.deliver(event);
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < compiled.size(); i++) {
-                if (compiled.get(i).test(event)) {
+                if (filters.get(i) == null || Cesql.parse(filters.get(i)).test(event)) {
                     expected.add("r" + i);
                 }
             }
