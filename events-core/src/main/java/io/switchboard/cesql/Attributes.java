@@ -221,15 +221,18 @@ final class Attributes {
 
     static final class Extension extends Node.AnyNode {
         final String name;
+        private final boolean legacyAttribute;
 
         Extension(String name, int pos) {
             super(pos, 1);
             this.name = name;
+            this.legacyAttribute = name.equals("schemaurl") || name.equals("datacontentencoding");
         }
 
         @Override
         Object evalAny(CloudEvent event, Errors errors) {
-            Object value = value(event, name);
+            // extensions are the common case: one map lookup, no dispatch on the name per event
+            Object value = legacyAttribute ? value(event, name) : toCesqlValue(event.getExtension(name));
             if (value == null) {
                 errors.missingAttribute(name, pos);
             }
@@ -238,21 +241,36 @@ final class Attributes {
     }
 
     static final class Exists extends Node.BoolNode {
+        private static final int SUBJECT = 0;
+        private static final int TIME = 1;
+        private static final int DATACONTENTTYPE = 2;
+        private static final int DATASCHEMA = 3;
+        private static final int OTHER = 4;
+
         final String name;
+        /** Resolved once, so that evaluation does not switch on the name. */
+        private final int which;
 
         Exists(String name, int pos) {
             super(pos, 1, false);
             this.name = name;
+            this.which = switch (name) {
+                case "subject" -> SUBJECT;
+                case "time" -> TIME;
+                case "datacontenttype" -> DATACONTENTTYPE;
+                case "dataschema" -> DATASCHEMA;
+                default -> OTHER;
+            };
         }
 
         @Override
         boolean evalBool(CloudEvent event, Errors errors) {
-            return switch (name) {
-                case "subject" -> event.getSubject() != null;
-                case "time" -> event.getTime() != null;
-                case "datacontenttype" -> event.getDataContentType() != null;
-                case "dataschema" -> event.getDataSchema() != null;
-                default -> value(event, name) != null;
+            return switch (which) {
+                case SUBJECT -> event.getSubject() != null;
+                case TIME -> event.getTime() != null;
+                case DATACONTENTTYPE -> event.getDataContentType() != null;
+                case DATASCHEMA -> event.getDataSchema() != null;
+                default -> event.getExtension(name) != null || value(event, name) != null;
             };
         }
     }

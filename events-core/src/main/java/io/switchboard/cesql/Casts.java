@@ -284,7 +284,16 @@ final class Casts {
             if (v instanceof Integer i) {
                 return i;
             }
-            return (Integer) castObject(v, Type.INT, errors, pos);
+            if (v instanceof String s) {
+                // parse without boxing: extensions from HTTP headers and Kafka are Strings, and this is hot
+                long l = parseInt(s);
+                if (l == NOT_AN_INT) {
+                    errors.cast(s, "Integer", pos, "not a 32-bit base-10 integer");
+                    return 0;
+                }
+                return (int) l;
+            }
+            return (Boolean) v ? 1 : 0;
         }
     }
 

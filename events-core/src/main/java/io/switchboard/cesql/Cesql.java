@@ -28,6 +28,9 @@ public final class Cesql {
     /** Default limit on nesting depth; real filters nest a handful of levels, and this keeps the stack safe. */
     public static final int DEFAULT_MAX_DEPTH = 256;
 
+    /** Largest configurable nesting depth: deeper trees would risk the stack of ordinary threads. */
+    public static final int MAX_DEPTH_LIMIT = 500;
+
     private Cesql() {
     }
 
@@ -82,8 +85,8 @@ public final class Cesql {
         }
 
         /**
-         * @param levels the maximum nesting depth, between 1 and 10,000; deep nesting costs stack on parse and
-         *               evaluation, so raise it only as far as needed
+         * @param levels the maximum nesting depth, between 1 and {@value #MAX_DEPTH_LIMIT}; deep nesting costs
+         *               stack on parse and evaluation, so raise it only as far as needed
          * @return this builder
          * @throws IllegalArgumentException if out of range
          * @throws IllegalStateException    if already set
@@ -92,8 +95,9 @@ public final class Cesql {
             if (maxDepth != -1) {
                 throw new IllegalStateException("maxDepth was already set to " + maxDepth);
             }
-            if (levels < 1 || levels > 10_000) {
-                throw new IllegalArgumentException("maxDepth must be between 1 and 10000, was " + levels);
+            if (levels < 1 || levels > MAX_DEPTH_LIMIT) {
+                throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_DEPTH_LIMIT + ", was "
+                        + levels);
             }
             maxDepth = levels;
             return this;

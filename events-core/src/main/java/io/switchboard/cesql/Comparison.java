@@ -155,6 +155,42 @@ final class Comparison {
         return value instanceof Integer ? Node.Type.INT : Node.Type.STRING;
     }
 
+    static BoolNode ordering(IntNode left, IntNode right, byte op, int pos) {
+        if (right instanceof Literals.IntLit lit && !left.constant) {
+            return new IntCompareLiteral(left, lit.value, op, pos);
+        }
+        return new IntCompare(left, right, op, pos);
+    }
+
+    /** {@code int(datasize) > 100}: no call for the literal. */
+    static final class IntCompareLiteral extends BoolNode {
+        final IntNode left;
+        final int right;
+        final byte op;
+
+        IntCompareLiteral(IntNode left, int right, byte op, int pos) {
+            super(pos, left.depth + 1, false);
+            this.left = left;
+            this.right = right;
+            this.op = op;
+        }
+
+        @Override
+        boolean evalBool(CloudEvent event, Errors errors) {
+            int mark = errors.count;
+            int l = left.evalInt(event, errors);
+            if (errors.count != mark) {
+                return false;
+            }
+            return switch (op) {
+                case LT -> l < right;
+                case LE -> l <= right;
+                case GT -> l > right;
+                default -> l >= right;
+            };
+        }
+    }
+
     static final class IntCompare extends BoolNode {
         final IntNode left;
         final IntNode right;

@@ -1,7 +1,5 @@
 package io.switchboard.cesql;
 
-import java.util.Arrays;
-
 /**
  * One function signature: a name, fixed parameter types, an optional variadic parameter type, a return type, and
  * how to build the node for a call. Parameter type ANY means "no implicit cast" (the casting functions).
@@ -58,6 +56,6 @@ final class FunctionDef {
 
     @Override
     public String toString() {
-        return signature() + Arrays.toString(params);
+        return signature();
     }
 }

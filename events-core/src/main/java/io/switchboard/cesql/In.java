@@ -2,8 +2,10 @@ package io.switchboard.cesql;
 
 import io.cloudevents.CloudEvent;
 import io.switchboard.cesql.Node.BoolNode;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code x [NOT] IN (y1, y2, ...)}: equality with {@code x}'s type as the target type of the set elements.
@@ -19,7 +21,7 @@ final class In {
     private In() {
     }
 
-    static BoolNode of(Node left, Node[] elements, boolean negate, int pos, java.util.function.UnaryOperator<Node> fold) {
+    static BoolNode of(Node left, Node[] elements, boolean negate, int pos, UnaryOperator<Node> fold) {
         boolean literals = true;
         for (Node e : elements) {
             literals &= Literals.isLiteral(e);
@@ -36,6 +38,13 @@ final class In {
                 Object[] values = new Object[cast.length];
                 for (int i = 0; i < cast.length; i++) {
                     values[i] = cast[i].evalObject(null, Errors.FAIL_FAST);
+                }
+                if (left instanceof Node.StrNode str && values.length <= HASH_THRESHOLD) {
+                    String[] strings = new String[values.length];
+                    for (int i = 0; i < values.length; i++) {
+                        strings[i] = (String) values[i];
+                    }
+                    return new Strings(str, strings, negate, pos);
                 }
                 return new Constant(left, elements, new ConstantSet(values), null, null, negate, pos);
             }
@@ -67,10 +76,30 @@ final class In {
     static final class ConstantSet {
         final Object[] values;
         final Set<Object> hashed;
+        /** The values unboxed when they are all Integers, so an Integer operand is matched without boxing. */
+        final int[] ints;
 
         ConstantSet(Object[] values) {
             this.values = values;
-            this.hashed = values.length > HASH_THRESHOLD ? new HashSet<>(java.util.Arrays.asList(values)) : null;
+            this.hashed = values.length > HASH_THRESHOLD ? new HashSet<>(Arrays.asList(values)) : null;
+            int[] unboxed = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (!(values[i] instanceof Integer n)) {
+                    unboxed = null;
+                    break;
+                }
+                unboxed[i] = n;
+            }
+            this.ints = unboxed;
+        }
+
+        boolean containsInt(int value) {
+            for (int v : ints) {
+                if (v == value) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean contains(Object value) {
@@ -83,6 +112,35 @@ final class In {
                 }
             }
             return false;
+        }
+    }
+
+    /** {@code subject IN ('a', 'b')}: a String operand and a few String literals. */
+    static final class Strings extends BoolNode {
+        final Node.StrNode left;
+        final String[] values;
+        final boolean negate;
+
+        Strings(Node.StrNode left, String[] values, boolean negate, int pos) {
+            super(pos, left.depth + 1, left.constant);
+            this.left = left;
+            this.values = values;
+            this.negate = negate;
+        }
+
+        @Override
+        boolean evalBool(CloudEvent event, Errors errors) {
+            int mark = errors.count;
+            String s = left.evalString(event, errors);
+            if (errors.count != mark) {
+                return false;
+            }
+            for (String v : values) {
+                if (v.equals(s)) {
+                    return !negate;
+                }
+            }
+            return negate;
         }
     }
 
@@ -109,6 +167,10 @@ final class In {
         @Override
         boolean evalBool(CloudEvent event, Errors errors) {
             int mark = errors.count;
+            if (left instanceof Node.IntNode i && set.ints != null) {
+                int n = i.evalInt(event, errors);
+                return errors.count == mark && set.containsInt(n) != negate;
+            }
             Object v = left instanceof Node.StrNode s ? s.evalString(event, errors) : left.evalObject(event, errors);
             if (errors.count != mark) {
                 return false;

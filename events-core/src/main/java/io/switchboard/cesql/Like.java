@@ -38,12 +38,43 @@ final class Like extends BoolNode {
     static final class Pattern {
         private static final int ANY_ONE = -1;
 
+        // shapes answered by one String intrinsic; GENERAL walks the segments
+        private static final int GENERAL = 0;
+        private static final int EXACT = 1;
+        private static final int PREFIX = 2;
+        private static final int SUFFIX = 3;
+        private static final int CONTAINS = 4;
+
         final String source;
         private final Segment[] segments;
+        private final int shape;
+        private final String text;
 
         private Pattern(String source, Segment[] segments) {
             this.source = source;
             this.segments = segments;
+            int shape = GENERAL;
+            String text = null;
+            boolean plain = true;
+            for (Segment s : segments) {
+                plain &= s.plain != null;
+            }
+            if (plain && segments.length == 1) {
+                shape = EXACT;
+                text = segments[0].plain;
+            } else if (plain && segments.length == 2 && segments[1].atoms.length == 0) {
+                shape = PREFIX; // 'abc%'
+                text = segments[0].plain;
+            } else if (plain && segments.length == 2 && segments[0].atoms.length == 0) {
+                shape = SUFFIX; // '%abc'
+                text = segments[1].plain;
+            } else if (plain && segments.length == 3 && segments[0].atoms.length == 0
+                    && segments[2].atoms.length == 0) {
+                shape = CONTAINS; // '%abc%'
+                text = segments[1].plain;
+            }
+            this.shape = shape;
+            this.text = text;
         }
 
         static Pattern compile(String pattern) {
@@ -70,7 +101,22 @@ final class Like extends BoolNode {
             return new Pattern(pattern, segments.toArray(new Segment[0]));
         }
 
-        boolean matches(String text) {
+        boolean matches(String value) {
+            switch (shape) {
+                case EXACT:
+                    return value.equals(text);
+                case PREFIX:
+                    return value.startsWith(text);
+                case SUFFIX:
+                    return value.endsWith(text);
+                case CONTAINS:
+                    return value.contains(text);
+                default:
+                    return matchSegments(value);
+            }
+        }
+
+        private boolean matchSegments(String text) {
             Segment[] segs = segments;
             int len = text.length();
             int pos = segs[0].matchAt(text, 0);

@@ -75,17 +75,26 @@ final class Parser {
                     + " characters long, more than the limit of " + maxLength
                     + "; shorten it or raise Cesql.builder().maxExpressionLength(...)");
         }
-        Parser p = new Parser(src, functions, maxDepth);
-        p.advance();
-        if (p.kind == EOF) {
-            throw p.error(0, "the expression is empty; expected a value such as type = 'com.example.created'");
+        try {
+            return new Parser(src, functions, maxDepth).parseAll();
+        } catch (StackOverflowError tooDeepForThisThread) {
+            // only reachable with a raised maxDepth on a thread with a small stack; the parser holds no locks or
+            // shared state, so recovering is safe
+            throw new CesqlException(CesqlErrorKind.PARSE, -1, "the expression nests too deeply for this thread's "
+                    + "stack; lower Cesql.builder().maxDepth(...) or parse on a thread with a larger stack");
         }
-        Node root = p.expression(0);
-        if (p.kind != EOF) {
-            throw p.error(p.start, "unexpected " + p.describeToken() + " at position " + p.start
+    }
+
+    private Node parseAll() {
+        advance();
+        if (kind == EOF) {
+            throw error(0, "the expression is empty; expected a value such as type = 'com.example.created'");
+        }
+        Node root = expression(0);
+        if (kind != EOF) {
+            throw error(start, "unexpected " + describeToken() + " at position " + start
                     + " after a complete expression; expected an operator or the end of the expression"
-                    + (p.kind == STRING ? " (to put a quote inside a string literal, escape it with a backslash)"
-                            : ""));
+                    + (kind == STRING ? " (to put a quote inside a string literal, escape it with a backslash)" : ""));
         }
         return root;
     }
@@ -184,10 +193,10 @@ final class Parser {
         return switch (op) {
             case EQ -> Comparison.equality(left, right, false, pos);
             case NE -> Comparison.equality(left, right, true, pos);
-            case LT -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.LT, pos);
-            case LE -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.LE, pos);
-            case GT -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.GT, pos);
-            default -> new Comparison.IntCompare(Casts.toInt(left), Casts.toInt(right), Comparison.GE, pos);
+            case LT -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.LT, pos);
+            case LE -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.LE, pos);
+            case GT -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.GT, pos);
+            default -> Comparison.ordering(Casts.toInt(left), Casts.toInt(right), Comparison.GE, pos);
         };
     }
 

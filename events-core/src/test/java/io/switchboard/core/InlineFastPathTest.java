@@ -15,7 +15,7 @@ import static io.switchboard.core.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The inline fast path makes exactly the attempts the delivery policy allows, no more. */
+/** The direct first attempt (inline or queued) makes exactly the attempts the delivery policy allows, no more. */
 @Timeout(30)
 class InlineFastPathTest {
 
@@ -45,6 +45,32 @@ class InlineFastPathTest {
             assertThat(stats.failed()).isEqualTo(2);
             assertThat(stats.retried()).isEqualTo(2);
             assertThat(stats.deadLettered()).isZero();
+        }
+    }
+
+    @Test
+    void a_queued_handler_failing_twice_is_also_called_exactly_three_times() {
+        ManualScheduler time = new ManualScheduler();
+        AtomicInteger calls = new AtomicInteger();
+        try (Switchboard sb = Switchboard.builder().scheduler(time).drainTimeout(Duration.ZERO)
+                .trigger(Trigger.builder("t").input("in", "type = 'x'")
+                        .subscriber(Subscriber.builder("s")
+                                .deliveryPolicy(DeliveryPolicy.builder().maxAttempts(3)
+                                        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1).jitter(0).build())
+                                .handler(e -> {
+                                    if (calls.incrementAndGet() < 3) {
+                                        throw new IllegalStateException("not yet");
+                                    }
+                                }).build()).build())
+                .build().start()) {
+            sb.publish(event("x")).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1 && time.pendingTasks() > 0);
+            time.advance(Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2 && time.pendingTasks() > 0);
+            time.advance(Duration.ofSeconds(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sb.runtime().stats("t", "s").delivered() == 1);
+            assertThat(calls.get()).isEqualTo(3);
+            assertThat(sb.runtime().stats("t", "s").failed()).isEqualTo(2);
         }
     }
 

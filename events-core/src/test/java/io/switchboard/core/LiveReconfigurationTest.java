@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,7 @@ class LiveReconfigurationTest {
 
     private static final int PUBLISHERS = 4;
     private static final int PER_PUBLISHER = 2_000;
+    private static final int MIN_REPLACEMENTS = 20;
 
     @Test
     void replaced_triggers_meet_each_event_exactly_once_and_stable_triggers_lose_nothing() throws Exception {
@@ -47,10 +49,15 @@ class LiveReconfigurationTest {
                 .build().start()) {
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
             List<Future<?>> running = new ArrayList<>();
+            Set<String> published = ConcurrentHashMap.newKeySet();
+            AtomicInteger replacements = new AtomicInteger();
             for (int p = 0; p < PUBLISHERS; p++) {
                 running.add(publishers.submit(() -> {
-                    for (int i = 0; i < PER_PUBLISHER; i++) {
-                        sb.publish(event("tick", "/test", "k" + (i % 32))).toCompletableFuture().join();
+                    // publish at least PER_PUBLISHER events, and keep going until the trigger was replaced often
+                    for (int i = 0; i < PER_PUBLISHER || replacements.get() < MIN_REPLACEMENTS; i++) {
+                        CloudEvent e = event("tick", "/test", "k" + (i % 32));
+                        published.add(e.getId());
+                        sb.publish(e).toCompletableFuture().join();
                     }
                 }));
             }
@@ -58,20 +65,22 @@ class LiveReconfigurationTest {
             int version = 1;
             while (running.stream().anyMatch(f -> !f.isDone())) {
                 retired.add(sb.replaceTrigger(version(version++, swapped)).toCompletableFuture());
+                replacements.incrementAndGet();
                 sb.addTrigger(Trigger.builder("churn").input("in", "type = 'tick'")
                         .subscriber("s", null, Sink.handler(e -> churned.incrementAndGet())).build());
                 retired.add(sb.removeTrigger("churn").toCompletableFuture());
-                Thread.sleep(2);
+                Thread.sleep(1);
             }
             for (Future<?> f : running) {
                 f.get();
             }
             publishers.shutdown();
-            int total = PUBLISHERS * PER_PUBLISHER;
+            int total = published.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> stable.size() == total && stableInline.size() == total
                     && swapped.size() == total);
             CompletableFuture.allOf(retired.toArray(new CompletableFuture<?>[0])).get();
-            assertThat(version).isGreaterThan(2);
+            assertThat(replacements.get()).isGreaterThanOrEqualTo(MIN_REPLACEMENTS);
+            assertThat(stable.keySet()).isEqualTo(published);
             assertThat(stable.values()).allMatch(n -> n.sum() == 1);
             assertThat(stableInline.values()).allMatch(n -> n.sum() == 1);
             assertThat(swapped.values()).allMatch(versions -> versions.size() == 1);

@@ -66,12 +66,14 @@ class ShutdownTest {
 
     @Test
     void close_stops_sources_and_leaves_no_runtime_threads() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet(); // other tests' leftovers are not ours
         Switchboard sb = Switchboard.builder()
                 .trigger(Trigger.builder("t").input("in", null).subscriber("s", null, Sink.handler(e -> { })).build())
                 .build().start();
         sb.publish(event("x")).toCompletableFuture().join();
         sb.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t))
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("switchboard")));
     }
 }

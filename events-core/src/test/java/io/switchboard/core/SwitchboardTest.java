@@ -159,6 +159,48 @@ class SwitchboardTest {
     }
 
     @Test
+    void a_source_context_request_reaches_only_the_named_trigger_reading_that_source() {
+        EventSource webhook = new EventSource() {
+            public String name() { return "webhook"; }
+            public void start(SourceContext ctx) { }
+            public void close() { }
+        };
+        try (Switchboard sb = Switchboard.builder().source(webhook)
+                .trigger(Trigger.builder("quote").input("in", "webhook", "type = 'ask'")
+                        .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("quote").build())).build())
+                .trigger(Trigger.builder("other").input("in", "webhook", "type = 'ask'")
+                        .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("other").build())).build())
+                .build().start()) {
+            SourceContext context = sb.sourceContext("webhook");
+            assertThat(context.request("quote", event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join().getType())
+                    .isEqualTo("quote");
+            assertThatThrownBy(() -> sb.request(event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join())
+                    .hasMessageContaining("matched no replying subscriber"); // 'app' is not 'webhook'
+            assertThat(context.scheduler()).isSameAs(sb.scheduler());
+        }
+    }
+
+    @Test
+    void events_of_one_subject_reach_an_async_handler_in_publish_order() {
+        java.util.Map<String, List<String>> bySubject = new java.util.concurrent.ConcurrentHashMap<>();
+        try (Switchboard sb = Switchboard.builder()
+                .trigger(Trigger.builder("t").input("in", null)
+                        .subscriber(Subscriber.builder("s").concurrency(4).handler(e -> bySubject
+                                .computeIfAbsent(e.getSubject(), k -> new CopyOnWriteArrayList<>()).add(e.getId())).build())
+                        .build())
+                .build().start()) {
+            java.util.Map<String, List<String>> published = new java.util.HashMap<>();
+            for (int i = 0; i < 400; i++) {
+                CloudEvent e = event("x", "/test", "k" + (i % 8));
+                published.computeIfAbsent(e.getSubject(), k -> new java.util.ArrayList<>()).add(e.getId());
+                sb.publish(e).toCompletableFuture().join();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> bySubject.values().stream().mapToInt(List::size).sum() == 400);
+            assertThat(bySubject).isEqualTo(published);
+        }
+    }
+
+    @Test
     void buses_can_be_created_by_provider_type() {
         try (Switchboard sb = Switchboard.builder().bus("orders", "memory", Map.of("partitions", "2")).build()) {
             assertThat(sb.runtime().buses()).containsEntry("orders", "memory");

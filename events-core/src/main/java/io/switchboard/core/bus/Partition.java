@@ -68,7 +68,7 @@ final class Partition implements Runnable {
 
     /** Starts a drain unless one is running or waiting for a stage. */
     void wake() {
-        if (!bus.closed && scheduled.compareAndSet(false, true)) {
+        if (!bus.closed && !scheduled.get() && scheduled.compareAndSet(false, true)) {
             submit();
         }
     }

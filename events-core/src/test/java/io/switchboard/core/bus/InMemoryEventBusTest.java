@@ -211,6 +211,7 @@ class InMemoryEventBusTest {
 
     @Test
     void close_stops_delivery_rejects_publishing_and_leaves_no_threads() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         bus = InMemoryEventBus.create();
         bus.subscribe("t", "g", e -> CompletableFuture.completedFuture(null));
         bus.publish("t", event("1", "k")).toCompletableFuture().join();
@@ -219,6 +220,7 @@ class InMemoryEventBusTest {
         assertThatThrownBy(() -> bus.publish("t", event("2", "k")).toCompletableFuture().join())
                 .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("closed");
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t))
                 .noneMatch(t -> t.getName().startsWith("switchboard-memory-bus") && t.isAlive()));
     }
 

@@ -29,7 +29,8 @@ public final class DefaultExecutors {
 
     /**
      * A new executor the caller owns and shuts down: virtual threads when available, otherwise
-     * {@code max(2, processors)} daemon threads named {@code name-N} that time out when idle.
+     * {@code max(8, 2 × processors)} daemon threads named {@code name-N}, started on demand and ended after 30 s idle
+     * (handlers may block on I/O, so the pool is wider than the processor count).
      */
     public static ExecutorService create(String name) {
         if (VIRTUAL_PER_TASK != null) {
@@ -39,7 +40,7 @@ public final class DefaultExecutors {
                 // fall through to platform threads: a JVM that has the method but refuses it is still usable
             }
         }
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int threads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Schedulers.daemonThreads(name));
         pool.allowCoreThreadTimeOut(true);

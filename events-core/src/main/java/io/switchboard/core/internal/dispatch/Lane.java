@@ -43,7 +43,8 @@ final class Lane implements Runnable {
         if (!r.offer(task)) {
             return false;
         }
-        if (scheduled.compareAndSet(false, true)) {
+        // a plain read first: while a drain runs, the flag stays set and a failing CAS would still claim its line
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
             submit();
         }
         return true;

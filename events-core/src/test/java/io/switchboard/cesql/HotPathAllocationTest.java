@@ -1,0 +1,64 @@
+package io.switchboard.cesql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evaluation allocates nothing when it succeeds with a Boolean: evaluate() returns shared result instances and
+ * the nodes pass primitives. Measured with the JVM's per-thread allocation counter (bytes, not time).
+ */
+class HotPathAllocationTest {
+
+    private static final CloudEvent EVENT = TckEvents.base()
+            .withType("com.example.order.created").withSource(java.net.URI.create("/orders")).withSubject("b")
+            .withExtension("datasize", "250").withExtension("count", 7).build();
+
+    private static final String[] EXPRESSIONS = {
+        "type = 'com.example.order.created'",
+        "type LIKE 'com.example.%' AND source = '/orders'",
+        "subject IN ('a','b','c') AND int(datasize) > 100",
+        "NOT (count + 1 < 5) OR LENGTH(type) = 3",
+        "EXISTS subject AND 'x' NOT IN (subject, type) XOR false",
+    };
+
+    @Test
+    void errorFreeBooleanResultsAreSharedInstances() {
+        for (String source : EXPRESSIONS) {
+            CesqlExpression e = Cesql.parse(source);
+            assertThat(e.evaluate(EVENT)).as(source).isSameAs(e.evaluate(EVENT));
+            assertThat(e.evaluate(EVENT).passes()).as(source).isTrue();
+        }
+    }
+
+    @Test
+    void successfulEvaluationDoesNotAllocate() throws ReflectiveOperationException {
+        // reflection: the test sources compile inside the io.switchboard.core module, which does not read
+        // java.management, and the module descriptor is not the place for a test-only dependency
+        Object threads = Class.forName("java.lang.management.ManagementFactory")
+                .getMethod("getThreadMXBean").invoke(null);
+        Class<?> withAllocation = Class.forName("com.sun.management.ThreadMXBean");
+        if (!withAllocation.isInstance(threads)) {
+            return; // nothing to measure with on this JVM
+        }
+        Method allocatedBytes = withAllocation.getMethod("getThreadAllocatedBytes", long.class);
+        long id = Thread.currentThread().getId();
+        for (String source : EXPRESSIONS) {
+            CesqlExpression e = Cesql.parse(source);
+            for (int i = 0; i < 20_000; i++) { // warm up, so that class loading and profiling are done
+                e.evaluate(EVENT);
+                e.test(EVENT);
+            }
+            long before = (Long) allocatedBytes.invoke(threads, id);
+            for (int i = 0; i < 100_000; i++) {
+                e.evaluate(EVENT);
+                e.test(EVENT);
+            }
+            long allocated = (Long) allocatedBytes.invoke(threads, id) - before;
+            // one allocation per call would be at least 3.2 MB; allow a little for the measurement itself
+            assertThat(allocated).as("bytes allocated by 200,000 evaluations of %s", source).isLessThan(4_096);
+        }
+    }
+}
