@@ -2,6 +2,7 @@ package io.switchboard.core.internal.trigger;
 
 import io.cloudevents.CloudEvent;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -12,6 +13,16 @@ import java.util.function.Function;
  * any other name is an extension. Immutable and thread-safe.
  */
 public final class AttributeReader {
+
+    private static final Map<String, Function<CloudEvent, Object>> SPEC_ATTRIBUTES = Map.of(
+            "id", CloudEvent::getId,
+            "source", CloudEvent::getSource,
+            "type", CloudEvent::getType,
+            "subject", CloudEvent::getSubject,
+            "time", CloudEvent::getTime,
+            "datacontenttype", CloudEvent::getDataContentType,
+            "dataschema", CloudEvent::getDataSchema,
+            "specversion", CloudEvent::getSpecVersion);
 
     private final String name;
     private final Function<CloudEvent, Object> getter;
@@ -24,34 +35,9 @@ public final class AttributeReader {
     /** A reader of the attribute or extension called {@code name}. */
     public static AttributeReader of(String name) {
         Objects.requireNonNull(name, "name");
-        Function<CloudEvent, Object> getter;
-        switch (name) {
-            case "id":
-                getter = CloudEvent::getId;
-                break;
-            case "source":
-                getter = CloudEvent::getSource;
-                break;
-            case "type":
-                getter = CloudEvent::getType;
-                break;
-            case "subject":
-                getter = CloudEvent::getSubject;
-                break;
-            case "time":
-                getter = CloudEvent::getTime;
-                break;
-            case "datacontenttype":
-                getter = CloudEvent::getDataContentType;
-                break;
-            case "dataschema":
-                getter = CloudEvent::getDataSchema;
-                break;
-            case "specversion":
-                getter = CloudEvent::getSpecVersion;
-                break;
-            default:
-                getter = event -> event.getExtension(name);
+        Function<CloudEvent, Object> getter = SPEC_ATTRIBUTES.get(name);
+        if (getter == null) {
+            getter = event -> event.getExtension(name);
         }
         return new AttributeReader(name, getter);
     }
