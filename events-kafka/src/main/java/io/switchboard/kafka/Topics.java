@@ -2,6 +2,7 @@ package io.switchboard.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.time.Duration;
@@ -10,15 +11,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Makes sure the Kafka topics behind bus topics exist, creating each once with the configured partitions and
- * replication factor. The admin client is created on first need. Thread-safe.
+ * replication factor, and waiting until every partition of a created topic has a leader. The admin client is created on first need. Thread-safe.
  */
 final class Topics implements AutoCloseable {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final int LEADER_CHECKS = 100;
+    private static final long LEADER_CHECK_INTERVAL_MS = 50;
 
     private final boolean create;
     private final int partitions;
@@ -52,7 +56,9 @@ final class Topics implements AutoCloseable {
         try {
             NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.of(replicationFactor));
             admin().createTopics(List.of(newTopic)).all().whenComplete((ignored, error) -> {
-                if (error == null || Lanes.unwrap(error) instanceof TopicExistsException) {
+                if (error == null) {
+                    awaitLeaders(topic, mine, LEADER_CHECKS);
+                } else if (Lanes.unwrap(error) instanceof TopicExistsException) {
                     mine.complete(null);
                 } else {
                     failed(topic, mine, Lanes.unwrap(error));
@@ -62,6 +68,29 @@ final class Topics implements AutoCloseable {
             failed(topic, mine, e);
         }
         return mine;
+    }
+
+    /**
+     * A new topic is ready only when every partition has a leader. Producing earlier can hit KAFKA-15591 (fixed
+     * after Kafka 4.1): an idempotent producer's first request fails with NOT_LEADER_OR_FOLLOWER, a later one is
+     * appended, and the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+     */
+    private void awaitLeaders(String topic, CompletableFuture<Void> attempt, int checksLeft) {
+        try {
+            admin().describeTopics(List.of(topic)).allTopicNames().whenComplete((descriptions, error) -> {
+                TopicDescription description = descriptions == null ? null : descriptions.get(topic);
+                boolean ready = error == null && description != null
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready || checksLeft <= 1) {
+                    attempt.complete(null); // not ready after every check: go ahead, producing will retry
+                } else {
+                    CompletableFuture.delayedExecutor(LEADER_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                            .execute(() -> awaitLeaders(topic, attempt, checksLeft - 1));
+                }
+            });
+        } catch (RuntimeException e) {
+            attempt.complete(null); // closing: the caller's send reports what is wrong
+        }
     }
 
     private void failed(String topic, CompletableFuture<Void> attempt, Throwable error) {

@@ -126,9 +126,7 @@ public class KafkaBusThroughputBenchmark {
         public void start() throws Exception {
             String servers = Broker.INSTANCE.bootstrapServers();
             topic = "switchboard.bench-raw-" + UUID.randomUUID();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get();
-            }
+            createTopic(servers, topic);
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all",
                     "enable.idempotence", "true"), new StringSerializer(), new ByteArraySerializer());
             consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", servers, "group.id", "bench",
@@ -230,9 +228,7 @@ public class KafkaBusThroughputBenchmark {
         public void start() throws Exception {
             String servers = Broker.INSTANCE.bootstrapServers();
             topic = "bench-sdk-" + UUID.randomUUID();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get();
-            }
+            createTopic(servers, topic);
             producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all",
                     "enable.idempotence", "true", io.cloudevents.kafka.CloudEventSerializer.ENCODING_CONFIG, "BINARY"),
                     new StringSerializer(), new io.cloudevents.kafka.CloudEventSerializer());
@@ -304,6 +300,20 @@ public class KafkaBusThroughputBenchmark {
             new org.openjdk.jmh.runner.Runner(options).run();
         } finally {
             System.exit(0); // the shutdown hook stops the broker and deletes its directory
+        }
+    }
+
+    /** Creates a topic and waits for its leaders, as the bus does (an early produce can hit KAFKA-15591). */
+    static void createTopic(String servers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get();
+            for (int i = 0; i < 100; i++) {
+                if (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
