@@ -8,10 +8,14 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** docs/testing.md quotes the example classes verbatim: this keeps the quote and the compiled code the same. */
+/**
+ * docs/testing.md and the README quote the example classes verbatim: this keeps the quotes and the compiled code the
+ * same.
+ */
 class TestingDocTest {
 
     private static final Path DOC = Path.of("..", "docs", "testing.md");
+    private static final Path README = Path.of("..", "README.md");
     private static final Path EXAMPLE = Path.of("src", "test", "java", "io", "switchboard", "test", "example");
 
     @Test
@@ -22,6 +26,12 @@ class TestingDocTest {
                 .contains(fromImports(EXAMPLE.resolve("OrderRoutesTest.java")));
         assertThat(doc).as("docs/testing.md quotes OrderRoutes.java from its imports on")
                 .contains(fromImports(EXAMPLE.resolve("OrderRoutes.java")));
+    }
+
+    @Test
+    void theReadmeQuotesTheExampleTestAsItCompiles() throws IOException {
+        assertThat(Files.readString(README)).as("README.md quotes OrderRoutesTest.java from its imports on")
+                .contains(fromImports(EXAMPLE.resolve("OrderRoutesTest.java")));
     }
 
     private static String fromImports(Path source) throws IOException {
