@@ -11,11 +11,21 @@ module io.switchboard.core {
     requires org.slf4j;
     requires com.cronutils;
     requires jdk.httpserver;
+    requires java.net.http; // HTTP source: async-function callbacks
 
-    // exports io.switchboard.core; (added with the runtime)
+    exports io.switchboard.core;
+    exports io.switchboard.core.bus;
     exports io.switchboard.core.time;
-    // exports io.switchboard.cesql; (added with the evaluator)
+    exports io.switchboard.core.source.cron;
+    exports io.switchboard.core.source.http;
+    exports io.switchboard.cesql;
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;
+
+    provides io.switchboard.spi.EventBusProvider with io.switchboard.core.bus.InMemoryEventBusProvider;
+    provides io.switchboard.spi.EventSourceProvider with
+            io.switchboard.core.source.cron.CronSourceProvider,
+            io.switchboard.core.source.cron.TimerSourceProvider,
+            io.switchboard.core.source.http.HttpSourceProvider;
 }

@@ -9,4 +9,6 @@ module io.switchboard.test {
     requires awaitility;
 
     exports io.switchboard.test;
+
+    uses io.switchboard.spi.EventBusProvider;
 }

@@ -19,7 +19,7 @@ public sealed interface Sink permits Sink.Invoke, Sink.Topic {
         return new Invoke(firing -> {
             handler.handle(firing.event());
             return CompletableFuture.completedFuture(null);
-        }, false);
+        }, false, handler);
     }
 
     /** A handler that completes asynchronously. */
@@ -58,12 +58,20 @@ public sealed interface Sink permits Sink.Invoke, Sink.Topic {
     /**
      * The general form of a handler sink.
      *
-     * @param invoker runs one attempt; the stage's value is the reply ({@code null} for none)
-     * @param replies whether this sink answers requests
+     * @param invoker      runs one attempt; the stage's value is the reply ({@code null} for none)
+     * @param replies      whether this sink answers requests
+     * @param eventHandler for a sink made by {@link #handler(EventHandler)}: the handler itself, which the runtime may
+     *                     call directly with the event (same effect as {@code invoker}, without building a
+     *                     {@link Firing}); {@code null} otherwise
      */
-    record Invoke(Invoker invoker, boolean replies) implements Sink {
+    record Invoke(Invoker invoker, boolean replies, EventHandler eventHandler) implements Sink {
         public Invoke {
             Objects.requireNonNull(invoker, "invoker");
+        }
+
+        /** A handler sink reached only through {@code invoker}. */
+        public Invoke(Invoker invoker, boolean replies) {
+            this(invoker, replies, null);
         }
     }
 

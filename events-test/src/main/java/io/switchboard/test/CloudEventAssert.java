@@ -13,19 +13,23 @@ public final class CloudEventAssert extends AbstractObjectAssert<CloudEventAsser
         super(actual, CloudEventAssert.class);
     }
 
+    /** The {@code id} equals {@code id}. */
     public CloudEventAssert hasId(String id) {
         return hasAttribute("id", id, actual.getId());
     }
 
+    /** The {@code type} equals {@code type}. */
     public CloudEventAssert hasType(String type) {
         return hasAttribute("type", type, actual.getType());
     }
 
+    /** The {@code source}, as text, equals {@code source}. */
     public CloudEventAssert hasSource(String source) {
         isNotNull();
         return hasAttribute("source", source, String.valueOf(actual.getSource()));
     }
 
+    /** The {@code subject} equals {@code subject} ({@code null} for none). */
     public CloudEventAssert hasSubject(String subject) {
         return hasAttribute("subject", subject, actual.getSubject());
     }
@@ -47,6 +51,7 @@ public final class CloudEventAssert extends AbstractObjectAssert<CloudEventAsser
         return this;
     }
 
+    /** The extension is present (any value). */
     public CloudEventAssert hasExtension(String name) {
         isNotNull();
         if (actual.getExtension(name) == null) {
@@ -56,6 +61,7 @@ public final class CloudEventAssert extends AbstractObjectAssert<CloudEventAsser
         return this;
     }
 
+    /** The extension is absent. */
     public CloudEventAssert doesNotHaveExtension(String name) {
         isNotNull();
         if (actual.getExtension(name) != null) {
@@ -78,6 +84,7 @@ public final class CloudEventAssert extends AbstractObjectAssert<CloudEventAsser
         return this;
     }
 
+    /** The data bytes equal {@code bytes}. */
     public CloudEventAssert hasData(byte[] bytes) {
         isNotNull();
         if (actual.getData() == null || !Arrays.equals(actual.getData().toBytes(), bytes)) {
@@ -87,6 +94,7 @@ public final class CloudEventAssert extends AbstractObjectAssert<CloudEventAsser
         return this;
     }
 
+    /** The event carries no data. */
     public CloudEventAssert hasNoData() {
         isNotNull();
         if (actual.getData() != null) {

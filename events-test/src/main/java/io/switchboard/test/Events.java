@@ -52,6 +52,7 @@ public final class Events {
             builder.withId(UUID.randomUUID().toString()).withSource(URI.create(DEFAULT_SOURCE)).withType(type);
         }
 
+        /** The {@code id} attribute; a fresh random UUID unless set. */
         public Fixture id(String id) {
             builder.withId(Objects.requireNonNull(id, "id"));
             return this;
@@ -63,21 +64,25 @@ public final class Events {
             return this;
         }
 
+        /** The {@code subject} attribute (also the default ordering and correlation key of subscribers). */
         public Fixture subject(String subject) {
             builder.withSubject(Objects.requireNonNull(subject, "subject"));
             return this;
         }
 
+        /** The {@code time} attribute, in UTC. */
         public Fixture time(Instant time) {
             builder.withTime(Objects.requireNonNull(time, "time").atOffset(ZoneOffset.UTC));
             return this;
         }
 
+        /** The {@code time} attribute, with its offset. */
         public Fixture time(OffsetDateTime time) {
             builder.withTime(Objects.requireNonNull(time, "time"));
             return this;
         }
 
+        /** The {@code dataschema} attribute, a URI. */
         public Fixture dataschema(String uri) {
             builder.withDataSchema(URI.create(Objects.requireNonNull(uri, "uri")));
             return this;
@@ -112,6 +117,10 @@ public final class Events {
             return this;
         }
 
+        /**
+         * A String extension. Extension names are lowercase letters and digits (CloudEvents rule); the SDK rejects
+         * others. The typed overloads below set Integer, Boolean, URI, Timestamp and Binary extensions.
+         */
         public Fixture extension(String name, String value) {
             builder.withExtension(name, Objects.requireNonNull(value, "value"));
             return this;

@@ -1,12 +1,13 @@
 package io.switchboard.test;
 
 import io.cloudevents.CloudEvent;
+import org.assertj.core.api.Assertions;
 
 import java.util.List;
 
 /**
- * Entry point of the AssertJ assertions for Switchboard tests. Import statically next to (or instead of) AssertJ's
- * {@code Assertions}:
+ * Entry point of the AssertJ assertions for Switchboard tests. It extends AssertJ's {@link Assertions}, so one static
+ * import gives both AssertJ's assertions and Switchboard's:
  *
  * <pre>{@code
  * import static io.switchboard.test.SwitchboardAssertions.assertThat;
@@ -16,9 +17,10 @@ import java.util.List;
  * assertThat(event).hasType("order.created").hasSubject("o-1");
  * }</pre>
  */
-public final class SwitchboardAssertions {
+public class SwitchboardAssertions extends Assertions {
 
-    private SwitchboardAssertions() {
+    /** Only for subclasses that add their own entry points (AssertJ's extension pattern). */
+    protected SwitchboardAssertions() {
     }
 
     /** Assertions over what a probe captured; counts wait (bounded) for asynchronous delivery. */

@@ -20,6 +20,10 @@ public final class SubscriberCounters {
     public final LongAdder rejected = new LongAdder();
     /** Evicted correlation keys and expired held events, for multi-input conditions. */
     public final LongAdder evicted = new LongAdder();
+    /** Events of a correlated multi-input condition that lacked the correlation attribute (not held, cannot fire). */
+    public final LongAdder uncorrelated = new LongAdder();
+    /** Firings replaced by a later one of the same key before a debounce quiet period ended (not delivered). */
+    public final LongAdder superseded = new LongAdder();
 
     private volatile LongSupplier queueDepth = () -> 0L;
 

@@ -21,6 +21,16 @@ public interface DeliveryPipeline {
     CompletionStage<CloudEvent> deliver(Firing firing);
 
     /**
+     * Whether {@link #deliver} stages may wait for later firings or for time to pass before they complete (the
+     * subscriber batches or debounces). A caller that delivers a key's firings one after another must not wait for
+     * such a stage before delivering the next firing, or a batch never fills and a debounced firing is never
+     * superseded; it should keep the stage only to acknowledge the event when it completes.
+     */
+    default boolean defersCompletion() {
+        return false;
+    }
+
+    /**
      * Stops accepting new work, flushing pending batches and debounced events; in-flight retries continue.
      * Returns a stage that completes when everything accepted so far is finished.
      */

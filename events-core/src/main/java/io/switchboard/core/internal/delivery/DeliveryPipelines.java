@@ -1,61 +1,51 @@
 package io.switchboard.core.internal.delivery;
 
-import io.cloudevents.CloudEvent;
-import io.switchboard.api.Firing;
-import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.switchboard.core.internal.trigger.AttributeReader;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /** Creates the {@link DeliveryPipeline} of a subscriber. */
 public final class DeliveryPipelines {
 
-    private static final Logger log = LoggerFactory.getLogger(DeliveryPipelines.class);
-
     private DeliveryPipelines() {
     }
 
-    /** Creates the pipeline for {@code subscriber} of {@code trigger}. */
+    /** Creates the pipeline for {@code subscriber} of {@code trigger}, with backoff jitter from a thread-local random. */
     public static DeliveryPipeline create(Trigger trigger, Subscriber subscriber, DeliveryContext context) {
-        return new DeliveryPipeline() {
-            @Override
-            public CompletionStage<CloudEvent> deliver(Firing firing) {
-                CompletionStage<CloudEvent> attempt;
-                try {
-                    attempt = attempt(subscriber.sink(), firing, context);
-                } catch (Throwable t) {
-                    attempt = CompletableFuture.failedFuture(t);
-                }
-                return attempt.whenComplete((reply, failure) -> {
-                    if (failure == null) {
-                        context.counters().delivered.increment();
-                    } else {
-                        context.counters().failed.increment();
-                        context.counters().deadLettered.increment();
-                        log.warn("subscriber '{}' of trigger '{}' failed on event {}", subscriber.name(), trigger.name(),
-                                firing.event().getId(), failure);
-                    }
-                });
-            }
-
-            @Override
-            public CompletionStage<Void> close() {
-                return CompletableFuture.completedFuture(null);
-            }
-        };
+        return create(trigger, subscriber, context, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    private static CompletionStage<CloudEvent> attempt(Sink sink, Firing firing, DeliveryContext context)
-            throws Exception {
-        if (sink instanceof Sink.Invoke invoke) {
-            return invoke.invoker().invoke(firing);
+    /**
+     * Creates the pipeline for {@code subscriber} of {@code trigger}.
+     *
+     * @param random uniform values in {@code [0, 1)} for backoff jitter (a seeded source makes backoffs
+     *               reproducible in tests); called from any thread, so it must be thread-safe
+     */
+    public static DeliveryPipeline create(Trigger trigger, Subscriber subscriber, DeliveryContext context,
+                                          DoubleSupplier random) {
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(subscriber, "subscriber");
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(random, "random");
+        String owner = "subscriber '" + subscriber.name() + "' of trigger '" + trigger.name() + "'";
+        DeadLetters deadLetters = new DeadLetters(trigger.name(), subscriber.name(), subscriber.deadLetter(),
+                context.publisher());
+        TokenBucket rateLimit = subscriber.rateLimit() == null ? null : new TokenBucket(subscriber.rateLimit());
+        Attempts attempts = new Attempts(owner, subscriber.sink(), subscriber.deliveryPolicy(), deadLetters, rateLimit,
+                context, random);
+        Batcher batcher = null;
+        Debouncer debouncer = null;
+        if (subscriber.batching() != null) {
+            batcher = new Batcher(trigger.name(), subscriber.name(), subscriber.batching().maxSize(),
+                    subscriber.batching().maxWait(), context.scheduler(), context.executor(), attempts::send);
+        } else if (subscriber.debounce() != null) {
+            debouncer = new Debouncer(subscriber.debounce(), AttributeReader.of(subscriber.orderingKey()),
+                    context.scheduler(), context.executor(), context.counters(), attempts::send);
         }
-        Sink.Topic topic = (Sink.Topic) sink;
-        return context.publisher().publish(topic.bus(), topic.topic(), topic.transform().apply(firing.event()))
-                .thenApply(v -> null);
+        return new SubscriberPipeline(attempts, batcher, debouncer);
     }
 }

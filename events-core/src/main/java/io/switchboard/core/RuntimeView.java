@@ -1,0 +1,48 @@
+package io.switchboard.core;
+
+import io.switchboard.api.SubscriberStats;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An operator's view of a running {@link Switchboard}: what is configured and how each subscriber is doing.
+ * Thread-safe; every call reads live state (counters are sums of concurrent counters, so a snapshot may be a few
+ * events behind).
+ */
+public interface RuntimeView {
+
+    /** The lifecycle state of a Switchboard. */
+    enum State {
+        /** Built, not started: nothing is consumed yet. */
+        NEW,
+        /** Started: sources run, buses are consumed. */
+        RUNNING,
+        /** Closed (or closing). */
+        CLOSED
+    }
+
+    State state();
+
+    /** The names of the live triggers, in installation order. */
+    List<String> triggers();
+
+    /** The registered sources' names (without the implicit {@code app}). */
+    List<String> sources();
+
+    /** Bus names (the default bus is {@value Switchboard#DEFAULT_BUS}) to their {@code type()}. */
+    Map<String, String> buses();
+
+    /** The counters of every subscriber of every live trigger. */
+    List<SubscriberStats> stats();
+
+    /**
+     * The counters of one subscriber.
+     *
+     * @throws IllegalArgumentException if there is no such live trigger or subscriber
+     */
+    SubscriberStats stats(String trigger, String subscriber);
+
+    /** Messages a bus handed over as undecodable (or gave up on), which nothing could route; each was logged. */
+    long poisoned();
+}

@@ -1,0 +1,866 @@
+package io.switchboard.core;
+
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.ConfigurationException;
+import io.switchboard.api.EventBus;
+import io.switchboard.api.EventSource;
+import io.switchboard.api.PublishRejectedException;
+import io.switchboard.api.RequestFailedException;
+import io.switchboard.api.Scheduler;
+import io.switchboard.api.SourceContext;
+import io.switchboard.api.SubscriberStats;
+import io.switchboard.api.Subscription;
+import io.switchboard.api.SwitchboardException;
+import io.switchboard.api.Trigger;
+import io.switchboard.api.TriggerInput;
+import io.switchboard.core.bus.InMemoryEventBus;
+import io.switchboard.core.internal.dispatch.Dispatcher;
+import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
+import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
+import io.switchboard.core.internal.dispatch.RoutingTable;
+import io.switchboard.core.internal.dispatch.Stages;
+import io.switchboard.core.internal.dispatch.SubscriberDispatch;
+import io.switchboard.core.internal.dispatch.TopicRouter;
+import io.switchboard.spi.EventBusProvider;
+import io.switchboard.spi.EventSourceProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An embedded Switchboard: event sources publish to buses, a topic per source; the runtime consumes each topic some
+ * trigger reads (once per bus and topic, as consumer group {@link Builder#group}), routes every event through the
+ * topic's indexed routing table to the triggers' inputs, and delivers firings to subscribers — inline or through
+ * bounded, per-key ordered queues — under their delivery policy.
+ *
+ * <pre>{@code
+ * try (Switchboard sb = Switchboard.builder()
+ *         .trigger(Trigger.builder("orders")
+ *             .input("created", "type = 'order.created'")
+ *             .subscriber("print", null, Sink.handler(e -> System.out.println(e.getId())))
+ *             .build())
+ *         .build()
+ *         .start()) {
+ *     sb.publish(event).toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Acknowledgement.</b> The bus acknowledges an event only after every firing it caused was accepted and, for
+ * asynchronous subscribers (and sinks that complete later), finished — delivered, or given up by the delivery
+ * pipeline (dead-lettered). A handler's failure never reaches the publisher or another subscriber; it is retried,
+ * dead-lettered, logged and counted by the subscriber's pipeline. A subscriber whose queue is full fails the event's
+ * delivery with {@link PublishRejectedException} (counted as {@code rejected}) and the bus redelivers it.
+ *
+ * <p><b>Sources and buses.</b> Events published by the application ({@link #publish(CloudEvent)}) belong to source
+ * {@value TriggerInput#APPLICATION}. A source's events go to the topic named after the source on every bus some trigger
+ * reads that source from (on the default bus when no trigger reads it).
+ *
+ * <p>Thread-safe. Publishing and dispatch never lock; adding, replacing and removing triggers serialise among
+ * themselves only.
+ */
+public final class Switchboard implements AutoCloseable {
+
+    /** The name of the default bus. */
+    public static final String DEFAULT_BUS = "default";
+    /** The default consumer-group name. */
+    public static final String DEFAULT_GROUP = "switchboard";
+
+    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+    private final Map<String, EventBus> buses;
+    private final Set<EventBus> ownedBuses;
+    private final Map<String, EventSource> sources;
+    private final Scheduler scheduler;
+    private final ScheduledThreadPoolExecutor ownedScheduler;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final String group;
+    private final Duration drainTimeout;
+    private final TriggerAssembler assembler;
+    private final Dispatcher dispatcher;
+    private final Object lifecycle = new Object();
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final List<EventSource> startedSources = new ArrayList<>();
+    private final Set<SubscriberDispatch> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final RuntimeView view = new View();
+    private volatile RuntimeView.State state = RuntimeView.State.NEW;
+    private volatile Map<String, EventBus[]> publishTargets = Map.of();
+    private volatile DrainReport drainReport;
+
+    private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
+                        Map<String, EventSource> sources, Scheduler scheduler, ScheduledThreadPoolExecutor ownedScheduler,
+                        Executor executor, ExecutorService ownedExecutor) {
+        this.buses = buses;
+        this.ownedBuses = ownedBuses;
+        this.sources = sources;
+        this.scheduler = scheduler;
+        this.ownedScheduler = ownedScheduler;
+        this.executor = executor;
+        this.ownedExecutor = ownedExecutor;
+        this.group = b.group;
+        this.drainTimeout = b.drainTimeout;
+        this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor);
+        this.dispatcher = new Dispatcher(this::onNewRouter);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts consuming every bus topic the triggers read, then starts the sources (in registration order).
+     *
+     * @return this
+     * @throws IllegalStateException if already started or closed
+     * @throws SwitchboardException  if a source or a subscription could not start (everything started is stopped)
+     */
+    public Switchboard start() {
+        synchronized (lifecycle) {
+            if (state != RuntimeView.State.NEW) {
+                throw new IllegalStateException("Switchboard is " + state + ": start() may be called once, after build()");
+            }
+            state = RuntimeView.State.RUNNING;
+            try {
+                for (TopicRouter router : dispatcher.routers()) {
+                    subscribe(router);
+                }
+                for (EventSource source : sources.values()) {
+                    try {
+                        source.start(new SwitchboardSourceContext(this, source.name()));
+                    } catch (Exception e) {
+                        throw new SwitchboardException("source '" + source.name() + "' failed to start: " + e.getMessage()
+                                + " — check its configuration (port, broker address) and that it is reachable", e);
+                    }
+                    startedSources.add(source);
+                }
+            } catch (RuntimeException e) {
+                shutdown();
+                throw e;
+            }
+        }
+        log.info("Switchboard started: {} trigger(s), {} source(s), buses {}", dispatcher.registrations().size(),
+                sources.size(), buses.keySet());
+        return this;
+    }
+
+    /**
+     * Publishes an event of the application (source {@value TriggerInput#APPLICATION}).
+     *
+     * @return a stage that completes when the bus accepted the event, or exceptionally with
+     *         {@link PublishRejectedException} (bus full, not started, closed)
+     */
+    public CompletionStage<Void> publish(CloudEvent event) {
+        return publish(TriggerInput.APPLICATION, event);
+    }
+
+    /**
+     * Publishes an event as source {@code source}: to the topic {@code source} of every bus some trigger reads it from
+     * (the default bus when none does).
+     *
+     * @throws IllegalArgumentException if {@code source} is neither {@value TriggerInput#APPLICATION} nor registered
+     */
+    public CompletionStage<Void> publish(String source, CloudEvent event) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(event, "event");
+        if (!TriggerInput.APPLICATION.equals(source) && !sources.containsKey(source)) {
+            throw new IllegalArgumentException("unknown source '" + source + "': publish as '"
+                    + TriggerInput.APPLICATION + "' or register the source with Switchboard.builder().source(...);"
+                    + " registered sources: " + sources.keySet());
+        }
+        RuntimeView.State s = state;
+        if (s != RuntimeView.State.RUNNING) {
+            return Stages.failed(new PublishRejectedException(s == RuntimeView.State.NEW
+                    ? "Switchboard is not started: call start() before publishing (event " + event.getId() + ")"
+                    : "Switchboard is closed: event " + event.getId() + " was not accepted"));
+        }
+        EventBus[] targets = publishTargets.get(source);
+        if (targets == null) {
+            return buses.get(DEFAULT_BUS).publish(source, event);
+        }
+        if (targets.length == 1) {
+            return targets[0].publish(source, event);
+        }
+        CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
+        for (int i = 0; i < targets.length; i++) {
+            all[i] = targets[i].publish(source, event).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(all);
+    }
+
+    /**
+     * Request/reply: routes {@code event} as an application event to the one replying subscriber
+     * ({@link io.switchboard.api.Sink#replying}) whose input filter accepts it, runs its delivery pipeline directly
+     * (not through the bus or its queue) and completes with the reply.
+     *
+     * @return a stage completing with the reply, or exceptionally with {@link RequestFailedException}:
+     *         {@code NO_MATCH}, {@code SEVERAL_MATCHES}, {@code TIMEOUT}, {@code HANDLER_FAILED} or {@code NO_REPLY}
+     */
+    public CompletionStage<CloudEvent> request(CloudEvent event, Duration timeout) {
+        return request(TriggerInput.APPLICATION, null, event, timeout);
+    }
+
+    CompletionStage<CloudEvent> request(String source, String trigger, CloudEvent event, Duration timeout) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("request timeout must be positive, got " + timeout);
+        }
+        if (state == RuntimeView.State.CLOSED) {
+            return Stages.failed(new RequestFailedException(RequestFailedException.Reason.NO_MATCH,
+                    "Switchboard is closed: request " + event.getId() + " was not routed"));
+        }
+        List<RoutingTable.Match> found = new ArrayList<>();
+        for (TopicRouter router : dispatcher.routers()) {
+            if (router.topic().equals(source)) {
+                router.table().collectRepliers(event, trigger, found);
+            }
+        }
+        Map<SubscriberDispatch, RoutingTable.Match> matches = new LinkedHashMap<>();
+        for (RoutingTable.Match m : found) {
+            matches.putIfAbsent(m.subscriber(), m);
+        }
+        String what = "request " + event.getId() + " (type '" + event.getType() + "', source '" + event.getSource()
+                + "') from source '" + source + "'" + (trigger == null ? "" : " for trigger '" + trigger + "'");
+        if (matches.isEmpty()) {
+            return Stages.failed(new RequestFailedException(RequestFailedException.Reason.NO_MATCH,
+                    what + " matched no replying subscriber: add a subscriber with Sink.replying(...) to a trigger"
+                            + " whose input reads '" + source + "' with a filter that accepts the event"));
+        }
+        if (matches.size() > 1) {
+            List<String> names = new ArrayList<>();
+            matches.values().forEach(m -> names.add(m.subscriber() + " (input '" + m.input() + "')"));
+            return Stages.failed(new RequestFailedException(RequestFailedException.Reason.SEVERAL_MATCHES,
+                    what + " matched " + names.size() + " replying subscribers " + names
+                            + ": narrow their filters so that exactly one replies"));
+        }
+        RoutingTable.Match match = matches.values().iterator().next();
+        CompletionStage<CloudEvent> stage = match.subscriber().request(match.input(), event);
+        if (stage == null) {
+            return Stages.failed(new RequestFailedException(RequestFailedException.Reason.NO_MATCH,
+                    what + " reached subscriber " + match.subscriber() + " through input '" + match.input()
+                            + "' but its condition did not fire (it waits for other inputs)"));
+        }
+        CompletableFuture<CloudEvent> reply = new CompletableFuture<>();
+        Scheduler.Cancellable timer = scheduler.schedule(timeout, () -> reply.completeExceptionally(
+                new RequestFailedException(RequestFailedException.Reason.TIMEOUT, what + ": subscriber "
+                        + match.subscriber() + " did not reply within " + timeout, new TimeoutException())));
+        stage.whenComplete((answer, failure) -> {
+            timer.cancel();
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                reply.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.HANDLER_FAILED,
+                        what + ": subscriber " + match.subscriber() + " failed: " + cause, cause));
+            } else if (answer == null) {
+                reply.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.NO_REPLY,
+                        what + ": subscriber " + match.subscriber() + " returned no reply event"));
+            } else {
+                reply.complete(answer);
+            }
+        });
+        return reply;
+    }
+
+    /**
+     * Adds a trigger at runtime. Events routed after this returns meet it.
+     *
+     * @throws ConfigurationException if it is invalid or its name is taken (use {@link #replaceTrigger})
+     */
+    public void addTrigger(Trigger trigger) {
+        Objects.requireNonNull(trigger, "trigger");
+        synchronized (lifecycle) {
+            requireOpen();
+            if (dispatcher.registration(trigger.name()) != null) {
+                throw new ConfigurationException("trigger '" + trigger.name() + "' already exists: use replaceTrigger(..)"
+                        + " to change it, or give the new trigger another name");
+            }
+            dispatcher.install(assembler.assembleOrThrow(trigger, null));
+            refreshPublishTargets();
+        }
+    }
+
+    /**
+     * Replaces the trigger of the same name atomically: every event meets either the old or the new version, never
+     * both, never neither. The old version's accepted firings finish under its old policy; a subscriber of the same
+     * name keeps the correlation state (held input events) of its predecessor.
+     *
+     * @return a stage that completes when the old version has finished its accepted firings and closed
+     * @throws ConfigurationException if the new version is invalid (the old one stays) or no trigger has that name
+     */
+    public CompletionStage<Void> replaceTrigger(Trigger trigger) {
+        Objects.requireNonNull(trigger, "trigger");
+        synchronized (lifecycle) {
+            requireOpen();
+            Registration current = dispatcher.registration(trigger.name());
+            if (current == null) {
+                throw new ConfigurationException("no trigger named '" + trigger.name() + "' to replace: use"
+                        + " addTrigger(..); live triggers: " + view.triggers());
+            }
+            Registration old = dispatcher.install(assembler.assembleOrThrow(trigger, current));
+            refreshPublishTargets();
+            return retire(old);
+        }
+    }
+
+    /**
+     * Removes a trigger. Events routed after this returns no longer meet it; its accepted firings finish.
+     *
+     * @return a stage that completes when its accepted firings finished and it closed
+     * @throws IllegalArgumentException if no trigger has that name
+     */
+    public CompletionStage<Void> removeTrigger(String name) {
+        Objects.requireNonNull(name, "name");
+        synchronized (lifecycle) {
+            requireOpen();
+            Registration old = dispatcher.remove(name);
+            if (old == null) {
+                throw new IllegalArgumentException("no trigger named '" + name + "'; live triggers: " + view.triggers());
+            }
+            refreshPublishTargets();
+            return retire(old);
+        }
+    }
+
+    /** The operator view: state, triggers, buses and per-subscriber counters. */
+    public RuntimeView runtime() {
+        return view;
+    }
+
+    /** The clock and scheduler of this runtime. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * The context through which source {@code sourceName} emits (the one its {@code start} receives). Useful for
+     * sources driven from outside, and in tests.
+     *
+     * @throws IllegalArgumentException if the source is neither {@value TriggerInput#APPLICATION} nor registered
+     */
+    public SourceContext sourceContext(String sourceName) {
+        if (!TriggerInput.APPLICATION.equals(sourceName) && !sources.containsKey(sourceName)) {
+            throw new IllegalArgumentException("unknown source '" + sourceName + "'; registered sources: "
+                    + sources.keySet());
+        }
+        return new SwitchboardSourceContext(this, sourceName);
+    }
+
+    /** The report of the last {@link #shutdown()}, or {@code null} while open. */
+    public DrainReport drainReport() {
+        return drainReport;
+    }
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    /**
+     * Closes the runtime: stops the sources, lets in-memory buses hand over what they buffered, stops consuming,
+     * waits up to the drain timeout for accepted firings to finish, closes pipelines and gates, closes the buses it
+     * created and stops its threads. What could not be drained is logged and returned. Idempotent: later calls return
+     * the first report.
+     */
+    public DrainReport shutdown() {
+        synchronized (lifecycle) {
+            if (drainReport != null) {
+                return drainReport;
+            }
+            state = RuntimeView.State.CLOSED;
+            long started = System.nanoTime();
+            long deadline = started + drainTimeout.toNanos();
+            for (EventSource source : startedSources) {
+                try {
+                    source.close();
+                } catch (Exception e) {
+                    log.warn("source '{}' failed to close cleanly", source.name(), e);
+                }
+            }
+            startedSources.clear();
+            long busLeft = waitForBuses(deadline);
+            for (Subscription s : subscriptions) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing subscription {} failed", s, e);
+                }
+            }
+            subscriptions.clear();
+            List<SubscriberDispatch> all = new ArrayList<>(retiring);
+            for (Registration r : dispatcher.registrations()) {
+                all.addAll(r.subscribers());
+            }
+            List<CompletableFuture<Void>> closing = new ArrayList<>();
+            for (SubscriberDispatch d : all) {
+                closing.add(d.retire().toCompletableFuture());
+            }
+            try {
+                CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+                        .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // reported below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("closing subscribers failed", e);
+            }
+            Map<String, Long> undrained = new LinkedHashMap<>();
+            for (SubscriberDispatch d : all) {
+                long left = d.undrained();
+                if (left > 0) {
+                    undrained.merge(d.toString(), left, Long::sum);
+                }
+            }
+            for (EventBus bus : ownedBuses) {
+                try {
+                    bus.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing bus {} failed", bus, e);
+                }
+            }
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+                try {
+                    if (!ownedExecutor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        ownedExecutor.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    ownedExecutor.shutdownNow();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (ownedScheduler != null) {
+                ownedScheduler.shutdownNow();
+            }
+            DrainReport report = new DrainReport(undrained.isEmpty() && busLeft == 0,
+                    Duration.ofNanos(System.nanoTime() - started), undrained, busLeft);
+            if (report.complete()) {
+                log.info("Switchboard closed: {}", report);
+            } else {
+                log.warn("Switchboard closed after its drain timeout of {}: {} — raise drainTimeout(..) or make"
+                        + " handlers finish faster", drainTimeout, report);
+            }
+            drainReport = report;
+            return report;
+        }
+    }
+
+    /** Waits until in-memory buses handed over their buffered events for our group; returns what is left. */
+    private long waitForBuses(long deadline) {
+        while (true) {
+            long left = 0;
+            for (TopicRouter router : dispatcher.routers()) {
+                if (buses.get(router.bus()) instanceof InMemoryEventBus memory) {
+                    left += memory.pending(router.topic(), group);
+                }
+            }
+            if (left == 0 || System.nanoTime() - deadline >= 0) {
+                return left;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return left;
+            }
+        }
+    }
+
+    private CompletionStage<Void> retire(Registration old) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (SubscriberDispatch d : old.subscribers()) {
+            retiring.add(d);
+            done.add(d.retire().toCompletableFuture().whenComplete((v, e) -> retiring.remove(d)));
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private void requireOpen() {
+        if (state == RuntimeView.State.CLOSED) {
+            throw new IllegalStateException("Switchboard is closed: triggers can no longer be changed");
+        }
+    }
+
+    /** Called by the dispatcher (under its write lock) for every new bus topic; subscribes it when running. */
+    private void onNewRouter(TopicRouter router) {
+        if (state == RuntimeView.State.RUNNING) {
+            subscribe(router);
+        }
+    }
+
+    private void subscribe(TopicRouter router) {
+        EventBus bus = buses.get(router.bus());
+        Subscription s = bus.subscribe(router.topic(), group, router);
+        synchronized (subscriptions) {
+            subscriptions.add(s);
+        }
+    }
+
+    private void refreshPublishTargets() {
+        Map<String, Set<String>> topicBuses = new LinkedHashMap<>();
+        for (Registration r : dispatcher.registrations()) {
+            for (BusTopic bt : r.routes().keySet()) {
+                topicBuses.computeIfAbsent(bt.topic(), k -> new LinkedHashSet<>()).add(bt.bus());
+            }
+        }
+        Map<String, EventBus[]> targets = new LinkedHashMap<>();
+        topicBuses.forEach((topic, names) -> targets.put(topic, names.stream().map(buses::get).toArray(EventBus[]::new)));
+        publishTargets = Map.copyOf(targets);
+    }
+
+    private final class View implements RuntimeView {
+        @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public List<String> triggers() {
+            return dispatcher.registrations().stream().map(Registration::trigger).toList();
+        }
+
+        @Override
+        public List<String> sources() {
+            return List.copyOf(sources.keySet());
+        }
+
+        @Override
+        public Map<String, String> buses() {
+            Map<String, String> types = new LinkedHashMap<>();
+            buses.forEach((name, bus) -> types.put(name, bus.type()));
+            return types;
+        }
+
+        @Override
+        public List<SubscriberStats> stats() {
+            List<SubscriberStats> all = new ArrayList<>();
+            for (Registration r : dispatcher.registrations()) {
+                for (SubscriberDispatch d : r.subscribers()) {
+                    all.add(d.counters().snapshot(d.trigger(), d.subscriber()));
+                }
+            }
+            return all;
+        }
+
+        @Override
+        public SubscriberStats stats(String trigger, String subscriber) {
+            Registration r = dispatcher.registration(trigger);
+            if (r == null) {
+                throw new IllegalArgumentException("no live trigger named '" + trigger + "'; live triggers: " + triggers());
+            }
+            for (SubscriberDispatch d : r.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.counters().snapshot(trigger, subscriber);
+                }
+            }
+            throw new IllegalArgumentException("trigger '" + trigger + "' has no subscriber named '" + subscriber
+                    + "'; its subscribers: " + r.subscribers().stream().map(SubscriberDispatch::subscriber).toList());
+        }
+
+        @Override
+        public long poisoned() {
+            long sum = 0;
+            for (TopicRouter router : dispatcher.routers()) {
+                sum += router.poisoned();
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * Builds a {@link Switchboard}. Setters check their argument; {@link #build()} checks the whole configuration once
+     * and reports every mistake in one {@link ConfigurationException}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<String, Object> busSpecs = new LinkedHashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private final Map<String, EventBusProvider> busProviders = new LinkedHashMap<>();
+        private final Map<String, EventSourceProvider> sourceProviders = new LinkedHashMap<>();
+        private final List<Object> sourceSpecs = new ArrayList<>();
+        private final List<Trigger> triggers = new ArrayList<>();
+        private Scheduler scheduler;
+        private Executor executor;
+        private String group = DEFAULT_GROUP;
+        private Duration drainTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        /** The default bus (the one triggers without {@code bus(..)} read). Default: a new in-memory bus. */
+        public Builder bus(EventBus bus) {
+            return bus(DEFAULT_BUS, bus);
+        }
+
+        /** A named bus (namespace); triggers pick it with {@code Trigger.Builder.bus(namespace)}. */
+        public Builder bus(String namespace, EventBus bus) {
+            Objects.requireNonNull(bus, "bus");
+            putBus(namespace, bus);
+            return this;
+        }
+
+        /**
+         * A named bus created at {@link #build()} by the provider of {@code type} (registered with
+         * {@link #provider(EventBusProvider)} or found by {@link java.util.ServiceLoader}). The runtime closes it.
+         * Use namespace {@value Switchboard#DEFAULT_BUS} to choose the default bus this way.
+         */
+        public Builder bus(String namespace, String type, Map<String, String> config) {
+            Objects.requireNonNull(type, "type");
+            putBus(namespace, new ProvidedSpec(type, Map.copyOf(config)));
+            return this;
+        }
+
+        /** Registers a bus provider explicitly (it wins over one of the same type found by ServiceLoader). */
+        public Builder provider(EventBusProvider provider) {
+            busProviders.put(Objects.requireNonNull(provider, "provider").type(), provider);
+            return this;
+        }
+
+        /** Registers a source provider explicitly (it wins over one of the same type found by ServiceLoader). */
+        public Builder provider(EventSourceProvider provider) {
+            sourceProviders.put(Objects.requireNonNull(provider, "provider").type(), provider);
+            return this;
+        }
+
+        /** An event source; its name is its topic. The runtime starts and closes it. */
+        public Builder source(EventSource source) {
+            sourceSpecs.add(Objects.requireNonNull(source, "source"));
+            return this;
+        }
+
+        /** A source created at {@link #build()} by the provider of {@code type}. */
+        public Builder source(String name, String type, Map<String, String> config) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+            sourceSpecs.add(new NamedProvidedSpec(name, type, Map.copyOf(config)));
+            return this;
+        }
+
+        public Builder trigger(Trigger trigger) {
+            triggers.add(Objects.requireNonNull(trigger, "trigger"));
+            return this;
+        }
+
+        public Builder triggers(Collection<Trigger> triggers) {
+            triggers.forEach(this::trigger);
+            return this;
+        }
+
+        /** Time for all time-based behaviour. Default: the system clock with one daemon thread of the runtime's. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Where asynchronous deliveries run; the caller owns it. Default: virtual threads when the JVM has them, else a
+         * bounded pool of daemon threads; the runtime shuts its own down on close.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** The consumer-group name of this application on its buses (instances sharing it share the work). */
+        public Builder group(String group) {
+            Objects.requireNonNull(group, "group");
+            if (group.isBlank()) {
+                throw new IllegalArgumentException("group must not be blank; default is '" + DEFAULT_GROUP + "'");
+            }
+            this.group = group;
+            return this;
+        }
+
+        /** How long {@link Switchboard#close()} waits for accepted events to finish. Default 10 s. */
+        public Builder drainTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout must not be negative, got " + timeout);
+            }
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Checks the whole configuration and builds the runtime (not started).
+         *
+         * @throws ConfigurationException listing every mistake: duplicate names, unknown sources, buses or provider
+         *                                types, invalid filters or conditions — each with what to change
+         */
+        public Switchboard build() {
+            List<String> errors = new ArrayList<>(problems);
+            Map<String, EventBus> buses = new LinkedHashMap<>();
+            Set<EventBus> owned = new LinkedHashSet<>();
+            Map<String, EventSource> sources = new LinkedHashMap<>();
+            ScheduledThreadPoolExecutor ownedScheduler = null;
+            ExecutorService ownedExecutor = null;
+            boolean done = false;
+            try {
+                Map<String, EventBusProvider> busTypes = discover(EventBusProvider.class, busProviders,
+                        EventBusProvider::type);
+                Map<String, EventSourceProvider> sourceTypes = discover(EventSourceProvider.class, sourceProviders,
+                        EventSourceProvider::type);
+
+                Scheduler time = scheduler;
+                if (time == null) {
+                    ownedScheduler = new ScheduledThreadPoolExecutor(1,
+                            io.switchboard.core.time.Schedulers.daemonThreads("switchboard-scheduler"));
+                    ownedScheduler.setRemoveOnCancelPolicy(true);
+                    time = io.switchboard.core.time.Schedulers.system(ownedScheduler);
+                }
+                Executor exec = executor;
+                if (exec == null) {
+                    ownedExecutor = io.switchboard.core.internal.dispatch.DefaultExecutors.create("switchboard");
+                    exec = ownedExecutor;
+                }
+
+                if (!busSpecs.containsKey(DEFAULT_BUS)) {
+                    EventBus memory = InMemoryEventBus.builder().scheduler(time).build();
+                    buses.put(DEFAULT_BUS, memory);
+                    owned.add(memory);
+                }
+                for (Map.Entry<String, Object> spec : busSpecs.entrySet()) {
+                    if (spec.getValue() instanceof EventBus bus) {
+                        buses.put(spec.getKey(), bus);
+                    } else {
+                        ProvidedSpec p = (ProvidedSpec) spec.getValue();
+                        EventBusProvider provider = busTypes.get(p.type());
+                        if (provider == null) {
+                            errors.add("bus '" + spec.getKey() + "' has type '" + p.type() + "', for which no provider is"
+                                    + " known: add the module that provides it (e.g. events-kafka) or register one with"
+                                    + " provider(EventBusProvider); known types: " + busTypes.keySet());
+                            continue;
+                        }
+                        try {
+                            EventBus bus = provider.create(p.config());
+                            buses.put(spec.getKey(), bus);
+                            owned.add(bus);
+                        } catch (RuntimeException e) {
+                            errors.add("bus '" + spec.getKey() + "' (type " + p.type() + ") could not be created: "
+                                    + e.getMessage());
+                        }
+                    }
+                }
+                for (Object spec : sourceSpecs) {
+                    EventSource source;
+                    if (spec instanceof EventSource s) {
+                        source = s;
+                    } else {
+                        NamedProvidedSpec p = (NamedProvidedSpec) spec;
+                        EventSourceProvider provider = sourceTypes.get(p.type());
+                        if (provider == null) {
+                            errors.add("source '" + p.name() + "' has type '" + p.type() + "', for which no provider is"
+                                    + " known: add the module that provides it or register one with"
+                                    + " provider(EventSourceProvider); known types: " + sourceTypes.keySet());
+                            continue;
+                        }
+                        try {
+                            source = provider.create(p.name(), p.config());
+                        } catch (RuntimeException e) {
+                            errors.add("source '" + p.name() + "' (type " + p.type() + ") could not be created: "
+                                    + e.getMessage());
+                            continue;
+                        }
+                    }
+                    String name = source.name();
+                    if (TriggerInput.APPLICATION.equals(name)) {
+                        errors.add("source name '" + name + "' is reserved for events the application publishes"
+                                + " itself: rename the source");
+                    } else if (sources.putIfAbsent(name, source) != null) {
+                        errors.add("two sources are named '" + name + "': give each source its own name");
+                    }
+                }
+                Set<String> triggerNames = new LinkedHashSet<>();
+                for (Trigger t : triggers) {
+                    if (!triggerNames.add(t.name())) {
+                        errors.add("two triggers are named '" + t.name() + "': give each trigger its own name");
+                    }
+                }
+                TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec);
+                List<Registration> registrations = new ArrayList<>();
+                Set<String> assembled = new LinkedHashSet<>();
+                for (Trigger t : triggers) {
+                    if (!assembled.add(t.name())) {
+                        continue;
+                    }
+                    Registration r = assembler.assemble(t, errors);
+                    if (r != null) {
+                        registrations.add(r);
+                    }
+                }
+                if (!errors.isEmpty()) {
+                    for (Registration r : registrations) {
+                        for (SubscriberDispatch d : r.subscribers()) {
+                            d.gate().close();
+                            d.pipeline().close();
+                        }
+                    }
+                    throw TriggerAssembler.problems(errors);
+                }
+                Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor);
+                sb.dispatcher.installAll(registrations);
+                sb.refreshPublishTargets();
+                done = true;
+                return sb;
+            } finally {
+                if (!done) {
+                    owned.forEach(EventBus::close);
+                    if (ownedExecutor != null) {
+                        ownedExecutor.shutdownNow();
+                    }
+                    if (ownedScheduler != null) {
+                        ownedScheduler.shutdownNow();
+                    }
+                }
+            }
+        }
+
+        private void putBus(String namespace, Object spec) {
+            Objects.requireNonNull(namespace, "namespace");
+            if (namespace.isBlank()) {
+                throw new IllegalArgumentException("bus namespace must not be blank");
+            }
+            if (busSpecs.putIfAbsent(namespace, spec) != null) {
+                problems.add("bus '" + namespace + "' is declared twice: declare each bus (namespace) once");
+            }
+        }
+
+        private static <P> Map<String, P> discover(Class<P> type, Map<String, P> explicit,
+                                                   java.util.function.Function<P, String> typeOf) {
+            Map<String, P> all = new LinkedHashMap<>();
+            try {
+                for (P p : java.util.ServiceLoader.load(type, Switchboard.class.getClassLoader())) {
+                    all.putIfAbsent(typeOf.apply(p), p);
+                }
+            } catch (java.util.ServiceConfigurationError e) {
+                log.warn("a {} could not be loaded and is ignored: {}", type.getSimpleName(), e.getMessage());
+            }
+            all.putAll(explicit);
+            return all;
+        }
+
+        private record ProvidedSpec(String type, Map<String, String> config) {
+        }
+
+        private record NamedProvidedSpec(String name, String type, Map<String, String> config) {
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.switchboard.core;
+
+import io.switchboard.api.ConfigurationException;
+import io.switchboard.api.EventBus;
+import io.switchboard.api.Scheduler;
+import io.switchboard.api.Sink;
+import io.switchboard.api.Subscriber;
+import io.switchboard.api.Trigger;
+import io.switchboard.api.TriggerInput;
+import io.switchboard.cesql.CesqlException;
+import io.switchboard.core.internal.SubscriberCounters;
+import io.switchboard.core.internal.delivery.DeliveryContext;
+import io.switchboard.core.internal.delivery.DeliveryPipeline;
+import io.switchboard.core.internal.delivery.DeliveryPipelines;
+import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
+import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
+import io.switchboard.core.internal.dispatch.FirstAttempt;
+import io.switchboard.core.internal.dispatch.InputFilter;
+import io.switchboard.core.internal.dispatch.Route;
+import io.switchboard.core.internal.dispatch.SubscriberDispatch;
+import io.switchboard.core.internal.trigger.FiringGate;
+import io.switchboard.core.internal.trigger.FiringGates;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Turns a {@link Trigger} into its dispatch parts: compiled filters, routes per bus topic, and per subscriber its
+ * counters, firing gate (the trigger-semantics seam) and delivery pipeline. Checks everything first and reports every
+ * problem of the trigger at once.
+ */
+final class TriggerAssembler {
+
+    private final Map<String, EventBus> buses;
+    private final Supplier<Set<String>> sources;
+    private final Scheduler scheduler;
+    private final Executor executor;
+
+    TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
+                     Executor executor) {
+        this.buses = buses;
+        this.sources = sources;
+        this.scheduler = scheduler;
+        this.executor = executor;
+    }
+
+    /**
+     * Assembles {@code trigger}.
+     *
+     * @param problems where mistakes are added (one line each); when any is added, the result is {@code null}
+     */
+    Registration assemble(Trigger trigger, List<String> problems) {
+        return assemble(trigger, problems, null);
+    }
+
+    /**
+     * Assembles {@code trigger} as the replacement of {@code previous} (may be {@code null}): a subscriber of the same
+     * name gets a gate that takes over the correlation state its predecessor holds.
+     */
+    Registration assemble(Trigger trigger, List<String> problems, Registration previous) {
+        int before = problems.size();
+        String busName = trigger.bus() == null ? Switchboard.DEFAULT_BUS : trigger.bus();
+        if (!buses.containsKey(busName)) {
+            problems.add("trigger '" + trigger.name() + "' reads bus '" + busName + "', which is not configured:"
+                    + " declare it with Switchboard.builder().bus(\"" + busName + "\", ...) or remove bus(...) from the"
+                    + " trigger to use the default bus; configured buses: " + new TreeSet<>(buses.keySet()));
+        }
+        Set<String> knownSources = sources.get();
+        Map<String, InputFilter> filters = new LinkedHashMap<>();
+        for (TriggerInput input : trigger.inputs().values()) {
+            if (!TriggerInput.APPLICATION.equals(input.source()) && !knownSources.contains(input.source())) {
+                problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "' reads source '"
+                        + input.source() + "', which is not registered: register it with Switchboard.builder()"
+                        + ".source(...), or read '" + TriggerInput.APPLICATION + "' for events passed to publish(event);"
+                        + " registered sources: " + new TreeSet<>(knownSources));
+            }
+            try {
+                filters.put(input.name(), Filters.compile(input.filter()));
+            } catch (CesqlException e) {
+                problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "': filter \""
+                        + input.filter() + "\" is not valid CESQL: " + e.getMessage()
+                        + " — fix the expression (see docs/cesql.md)");
+            }
+        }
+        for (Subscriber s : trigger.subscribers()) {
+            checkSinkBus(trigger, s, "sink", s.sink(), problems);
+            if (s.deadLetter() != null) {
+                checkSinkBus(trigger, s, "dead-letter sink", s.deadLetter(), problems);
+            }
+        }
+        if (problems.size() > before) {
+            // conditions are checked too, so that one build reports every mistake of the trigger
+            for (Subscriber s : trigger.subscribers()) {
+                try {
+                    FiringGates.create(trigger, s, scheduler, new SubscriberCounters()).close();
+                } catch (ConfigurationException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            return null;
+        }
+
+        List<SubscriberDispatch> dispatches = new ArrayList<>();
+        for (Subscriber s : trigger.subscribers()) {
+            SubscriberCounters counters = new SubscriberCounters();
+            FiringGate gate;
+            try {
+                gate = FiringGates.create(trigger, s, scheduler, counters, previousGate(previous, s.name()));
+            } catch (ConfigurationException e) {
+                problems.add(e.getMessage());
+                continue;
+            }
+            Sink.Invoker direct = null;
+            Subscriber piped = s;
+            if (FirstAttempt.eligible(s)) {
+                Sink.Invoke invoke = (Sink.Invoke) s.sink();
+                direct = invoke.invoker();
+                piped = s.toBuilder().sink(FirstAttempt.replaying(invoke)).build();
+            }
+            DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, piped,
+                    new DeliveryContext(scheduler, executor, counters, (bus, topic, event) ->
+                            buses.get(bus == null ? busName : bus).publish(topic, event)));
+            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct));
+        }
+        if (problems.size() > before) {
+            for (SubscriberDispatch d : dispatches) {
+                d.gate().close();
+                d.pipeline().close();
+            }
+            return null;
+        }
+        SubscriberDispatch[] subscribers = dispatches.toArray(new SubscriberDispatch[0]);
+        Map<BusTopic, List<Route>> routes = new LinkedHashMap<>();
+        for (TriggerInput input : trigger.inputs().values()) {
+            routes.computeIfAbsent(new BusTopic(busName, input.source()), k -> new ArrayList<>())
+                    .add(new Route(trigger.name(), input.name(), filters.get(input.name()), subscribers));
+        }
+        return new Registration(trigger.name(), routes, dispatches);
+    }
+
+    private static FiringGate previousGate(Registration previous, String subscriber) {
+        if (previous != null) {
+            for (SubscriberDispatch d : previous.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.gate();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Assembles one trigger (replacing {@code previous}, may be {@code null}) or throws listing its problems. */
+    Registration assembleOrThrow(Trigger trigger, Registration previous) {
+        List<String> problems = new ArrayList<>();
+        Registration r = assemble(trigger, problems, previous);
+        if (r == null) {
+            throw problems(problems);
+        }
+        return r;
+    }
+
+    static ConfigurationException problems(List<String> problems) {
+        if (problems.size() == 1) {
+            return new ConfigurationException(problems.get(0));
+        }
+        StringBuilder s = new StringBuilder(problems.size() + " configuration problems:");
+        for (String p : problems) {
+            s.append("\n  - ").append(p);
+        }
+        return new ConfigurationException(s.toString());
+    }
+
+    private void checkSinkBus(Trigger trigger, Subscriber s, String what, Sink sink, List<String> problems) {
+        if (sink instanceof Sink.Topic topic && topic.bus() != null && !buses.containsKey(topic.bus())) {
+            problems.add("subscriber '" + s.name() + "' of trigger '" + trigger.name() + "': " + what
+                    + " publishes to bus '" + topic.bus() + "', which is not configured: declare it with"
+                    + " Switchboard.builder().bus(\"" + topic.bus() + "\", ...); configured buses: "
+                    + new TreeSet<>(buses.keySet()));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.switchboard.core.internal.dispatch;
+
+import io.cloudevents.CloudEvent;
+
+/**
+ * One trigger input on one topic: its filter and the subscribers of its trigger. Immutable.
+ *
+ * @param trigger     the trigger's name
+ * @param input       the input's name
+ * @param filter      the input's compiled filter
+ * @param subscribers the trigger's subscribers (their gates decide whether this input concerns them)
+ */
+public record Route(String trigger, String input, InputFilter filter, SubscriberDispatch[] subscribers) {
+
+    /** Offers {@code event} (already a candidate by the index) to this input. */
+    Tracker offer(CloudEvent event, Tracker tracker) {
+        SubscriberDispatch[] subs = subscribers;
+        for (int i = 0; i < subs.length; i++) {
+            subs[i].counters.received.increment();
+        }
+        if (!filter.test(event)) {
+            return tracker;
+        }
+        for (int i = 0; i < subs.length; i++) {
+            SubscriberDispatch s = subs[i];
+            s.counters.matched.increment();
+            tracker = s.offer(input, event, tracker);
+        }
+        return tracker;
+    }
+}

@@ -1,0 +1,219 @@
+package io.switchboard.core.internal.dispatch;
+
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.Firing;
+import io.switchboard.api.Sink;
+import io.switchboard.api.Subscriber;
+import io.switchboard.api.Trigger;
+import io.switchboard.core.internal.SubscriberCounters;
+import io.switchboard.core.internal.delivery.DeliveryPipeline;
+import io.switchboard.core.internal.trigger.FiringGate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The dispatch side of one subscriber: offers events that passed an input filter to its {@link FiringGate}, and hands
+ * each firing to its {@link DeliveryPipeline} — on the calling thread ({@link Subscriber#inline()}) or through
+ * ordered, bounded lanes. Never lets a handler failure escape: the pipeline logs and counts those, and anything that
+ * still escapes it is caught here, logged and counted as failed.
+ */
+public abstract class SubscriberDispatch {
+
+    static final Logger log = LoggerFactory.getLogger(SubscriberDispatch.class);
+
+    final String trigger;
+    final String subscriber;
+    final FiringGate gate;
+    final DeliveryPipeline pipeline;
+    final SubscriberCounters counters;
+    private final boolean replies;
+    /** Firings accepted and not yet finished (only those not finished synchronously are counted). */
+    final AtomicLong outstanding = new AtomicLong();
+    private volatile CompletableFuture<Void> drained;
+
+    SubscriberDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
+                       SubscriberCounters counters) {
+        this.trigger = trigger.name();
+        this.subscriber = subscriber.name();
+        this.gate = gate;
+        this.pipeline = pipeline;
+        this.counters = counters;
+        this.replies = subscriber.sink() instanceof io.switchboard.api.Sink.Invoke invoke && invoke.replies();
+    }
+
+    /**
+     * Creates the dispatch of {@code subscriber}: inline when it asks for it, else asynchronous lanes running on
+     * {@code executor}.
+     */
+    public static SubscriberDispatch create(Trigger trigger, Subscriber subscriber, FiringGate gate,
+                                            DeliveryPipeline pipeline, SubscriberCounters counters, Executor executor) {
+        return create(trigger, subscriber, gate, pipeline, counters, executor, null);
+    }
+
+    /**
+     * As {@link #create(Trigger, Subscriber, FiringGate, DeliveryPipeline, SubscriberCounters, Executor)}, with the
+     * inline fast path: {@code direct} is the sink's own invoker, and {@code pipeline} must have been created with
+     * {@link FirstAttempt#replaying} around it (see {@link FirstAttempt}). {@code null}: no fast path.
+     */
+    public static SubscriberDispatch create(Trigger trigger, Subscriber subscriber, FiringGate gate,
+                                            DeliveryPipeline pipeline, SubscriberCounters counters, Executor executor,
+                                            Sink.Invoker direct) {
+        SubscriberDispatch dispatch = subscriber.inline()
+                ? new InlineDispatch(trigger, subscriber, gate, pipeline, counters, direct)
+                : new AsyncDispatch(trigger, subscriber, gate, pipeline, counters, executor);
+        counters.queueDepth(dispatch::queueDepth);
+        return dispatch;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public String subscriber() {
+        return subscriber;
+    }
+
+    public SubscriberCounters counters() {
+        return counters;
+    }
+
+    /** Whether the sink answers requests. */
+    public boolean replies() {
+        return replies;
+    }
+
+    public FiringGate gate() {
+        return gate;
+    }
+
+    public DeliveryPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Firings waiting in queues right now. */
+    public abstract long queueDepth();
+
+    /** Firings accepted and not finished yet (queued or in delivery). */
+    public long undrained() {
+        return Math.max(0, outstanding.get());
+    }
+
+    /**
+     * Offers an event that passed the filter of {@code input}. Returns the tracker to use for the rest of this event
+     * (created here if this subscriber left asynchronous work behind), or {@code tracker} unchanged.
+     */
+    final Tracker offer(String input, CloudEvent event, Tracker tracker) {
+        Map<String, CloudEvent> events;
+        try {
+            events = gate.offer(input, event);
+        } catch (Throwable t) {
+            counters.failed.increment();
+            log.error("condition of subscriber '{}' of trigger '{}' failed on event {}; event skipped for this"
+                    + " subscriber", subscriber, trigger, event.getId(), t);
+            return tracker;
+        }
+        if (events == null) {
+            return tracker;
+        }
+        counters.fired.increment();
+        return fire(input, event, events, tracker);
+    }
+
+    /** The subscriber fired with {@code events}: deliver. */
+    Tracker fire(String input, CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
+        return accept(new Firing(trigger, subscriber, event, events, List.of(event)), tracker);
+    }
+
+    /**
+     * Runs this subscriber for a request: counts the event, offers it to the gate and, if it fires, runs the delivery
+     * pipeline directly (bypassing the queue), returning its stage; {@code null} if the condition did not fire.
+     */
+    public CompletionStage<CloudEvent> request(String input, CloudEvent event) {
+        counters.received.increment();
+        counters.matched.increment();
+        Map<String, CloudEvent> events = gate.offer(input, event);
+        if (events == null) {
+            return null;
+        }
+        counters.fired.increment();
+        return deliver(new Firing(trigger, subscriber, event, events, List.of(event)));
+    }
+
+    /**
+     * Retires this subscriber (replaced, removed, or the runtime is closing): once every accepted firing finished,
+     * closes the pipeline (which finishes its own retries) and the gate. The stage completes when all of that is done.
+     */
+    public CompletionStage<Void> retire() {
+        return whenDrained().thenCompose(v -> {
+            gate.close();
+            CompletionStage<Void> closed;
+            try {
+                closed = pipeline.close();
+            } catch (Throwable t) {
+                log.error("closing the delivery pipeline of subscriber {} failed", this, t);
+                closed = Stages.DONE;
+            }
+            return closed;
+        });
+    }
+
+    /** Hands a firing to the pipeline (now or through a lane). */
+    abstract Tracker accept(Firing firing, Tracker tracker);
+
+    /** Runs the pipeline for a firing, containing anything it throws. */
+    final CompletionStage<CloudEvent> deliver(Firing firing) {
+        try {
+            CompletionStage<CloudEvent> stage = pipeline.deliver(firing);
+            return stage == null ? Stages.failed(new NullPointerException("pipeline returned null")) : stage;
+        } catch (Throwable t) {
+            counters.failed.increment();
+            log.error("delivery pipeline of subscriber '{}' of trigger '{}' threw on event {}", subscriber, trigger,
+                    firing.event().getId(), t);
+            return Stages.failed(t);
+        }
+    }
+
+    /** A firing counted in {@link #outstanding} finished. */
+    final void finished() {
+        if (outstanding.decrementAndGet() == 0) {
+            CompletableFuture<Void> d = drained;
+            if (d != null) {
+                d.complete(null);
+            }
+        }
+    }
+
+    /**
+     * A stage that completes when every firing accepted so far has finished. Used when the subscriber is being
+     * retired (replaced, removed, runtime closing); late firings from a dispatch that read the old routing table
+     * are still delivered.
+     */
+    public final CompletionStage<Void> whenDrained() {
+        CompletableFuture<Void> d = drained;
+        if (d == null) {
+            synchronized (this) {
+                d = drained;
+                if (d == null) {
+                    d = new CompletableFuture<>();
+                    drained = d;
+                }
+            }
+        }
+        if (outstanding.get() <= 0) {
+            d.complete(null);
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return trigger + "/" + subscriber;
+    }
+}

@@ -1,0 +1,90 @@
+package io.switchboard.core.internal.dispatch;
+
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.BusConsumer;
+import io.switchboard.api.PoisonMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The runtime's one consumer of one topic on one bus: routes every event through the topic's current
+ * {@link RoutingTable}. The table is read once per event (acquire) and swapped whole by writers (release), so an
+ * event meets exactly one version of every trigger and publishing never locks.
+ *
+ * <p>The stage returned to the bus completes when every firing the event caused has been accepted and, for
+ * asynchronous or late-completing sinks, finished (delivered or given up by the delivery pipeline) — the bus
+ * acknowledges after handling, never before. It fails only when a subscriber refused the firing (full queue), so the
+ * bus redelivers (at-least-once). A synchronous dispatch returns a shared completed stage and allocates nothing here.
+ */
+public final class TopicRouter implements BusConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicRouter.class);
+    private static final VarHandle TABLE;
+
+    static {
+        try {
+            TABLE = MethodHandles.lookup().findVarHandle(TopicRouter.class, "table", RoutingTable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String bus;
+    private final String topic;
+    @SuppressWarnings("FieldMayBeFinal")
+    private RoutingTable table = RoutingTable.EMPTY;
+    private final LongAdder poisoned = new LongAdder();
+
+    public TopicRouter(String bus, String topic) {
+        this.bus = bus;
+        this.topic = topic;
+    }
+
+    public String bus() {
+        return bus;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** The current table. */
+    public RoutingTable table() {
+        return (RoutingTable) TABLE.getAcquire(this);
+    }
+
+    /** Installs a new table; callers serialise writers. */
+    public void table(RoutingTable next) {
+        TABLE.setRelease(this, next);
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(CloudEvent event) {
+        Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
+        return tracker == null ? Stages.DONE : tracker.seal();
+    }
+
+    /** Poison messages (undecodable, or given up by the bus) have no route: logged at ERROR with where they sit, counted, and skipped. */
+    @Override
+    public CompletionStage<Void> poison(PoisonMessage message) {
+        poisoned.increment();
+        log.error("message on bus '{}' topic '{}' at {} skipped, nothing routes it ({} bytes, headers {}): {}", bus, topic,
+                message.location(), message.payload().length, message.headers(), message.reason());
+        return Stages.DONE;
+    }
+
+    /** Undecodable messages skipped so far. */
+    public long poisoned() {
+        return poisoned.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "TopicRouter[" + bus + ":" + topic + ", routes=" + table().size() + "]";
+    }
+}

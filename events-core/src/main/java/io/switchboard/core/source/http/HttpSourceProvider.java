@@ -1,0 +1,82 @@
+package io.switchboard.core.source.http;
+
+import io.switchboard.api.ConfigurationException;
+import io.switchboard.api.EventSource;
+import io.switchboard.core.source.support.ProviderConfig;
+import io.switchboard.spi.EventSourceProvider;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Creates {@link HttpSource}s of type {@code http}. Keys (all optional): {@code host} (default 127.0.0.1),
+ * {@code port} (default 8080, 0 = any free port), {@code max-body-size} (bytes, default 1048576),
+ * {@code max-batch-events} (default 1000), {@code request-timeout} (default 30s), {@code retry-after} (default 1s),
+ * {@code shutdown-grace} (default 5s), {@code auth.bearer-token}, {@code auth.hmac-secret},
+ * {@code auth.hmac-header} (default X-Signature-256), {@code callback.attempts} (default 5),
+ * {@code callback.backoff} (default 1s), {@code callback.max-backoff} (default 30s), {@code callback.timeout}
+ * (default 10s). Durations: {@code 90s}, {@code 1h30m} or ISO-8601. Stateless and thread-safe.
+ */
+public final class HttpSourceProvider implements EventSourceProvider {
+
+    private static final Set<String> KEYS = Set.of("host", "port", "max-body-size", "max-batch-events",
+            "request-timeout", "retry-after", "shutdown-grace", "auth.bearer-token", "auth.hmac-secret",
+            "auth.hmac-header", "callback.attempts", "callback.backoff", "callback.max-backoff", "callback.timeout");
+
+    @Override
+    public String type() {
+        return "http";
+    }
+
+    @Override
+    public EventSource create(String name, Map<String, String> config) {
+        ProviderConfig c = new ProviderConfig(type(), name, config, KEYS);
+        HttpSource.Builder b = HttpSource.builder(name);
+        String key = null;
+        try {
+            if (c.has(key = "host")) {
+                b.host(c.string(key));
+            }
+            if (c.has(key = "port")) {
+                b.port(c.integer(key));
+            }
+            if (c.has(key = "max-body-size")) {
+                b.maxBodySize(c.longValue(key));
+            }
+            if (c.has(key = "max-batch-events")) {
+                b.maxBatchEvents(c.integer(key));
+            }
+            if (c.has(key = "request-timeout")) {
+                b.requestTimeout(c.duration(key));
+            }
+            if (c.has(key = "retry-after")) {
+                b.retryAfter(c.duration(key));
+            }
+            if (c.has(key = "shutdown-grace")) {
+                b.shutdownGrace(c.duration(key));
+            }
+            if (c.has(key = "auth.bearer-token")) {
+                b.bearerToken(c.string(key));
+            }
+            if (c.has(key = "auth.hmac-secret")) {
+                String header = c.has("auth.hmac-header") ? c.string("auth.hmac-header") : "X-Signature-256";
+                b.hmacSha256(c.string(key).getBytes(StandardCharsets.UTF_8), header);
+            }
+            if (c.has(key = "callback.attempts") || c.has("callback.backoff") || c.has("callback.max-backoff")) {
+                Integer attempts = c.integer("callback.attempts");
+                Duration backoff = c.duration("callback.backoff");
+                Duration maxBackoff = c.duration("callback.max-backoff");
+                b.callbackRetries(attempts != null ? attempts : 5, backoff != null ? backoff : Duration.ofSeconds(1),
+                        maxBackoff != null ? maxBackoff : Duration.ofSeconds(30));
+            }
+            if (c.has(key = "callback.timeout")) {
+                b.callbackTimeout(c.duration(key));
+            }
+        } catch (ConfigurationException e) {
+            throw e.getMessage().contains("key '") ? e : c.invalid(key, e);
+        }
+        return b.build();
+    }
+}

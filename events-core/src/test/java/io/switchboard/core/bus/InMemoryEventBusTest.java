@@ -1,0 +1,234 @@
+package io.switchboard.core.bus;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.switchboard.api.BusCapability;
+import io.switchboard.api.PoisonMessage;
+import io.switchboard.api.PublishRejectedException;
+import io.switchboard.api.Subscription;
+import io.switchboard.core.time.ManualScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class InMemoryEventBusTest {
+
+    private final ManualScheduler time = new ManualScheduler();
+    private InMemoryEventBus bus;
+
+    @AfterEach
+    void close() {
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    static CloudEvent event(String id, String subject) {
+        return CloudEventBuilder.v1().withId(id).withType("t").withSource(URI.create("/s")).withSubject(subject).build();
+    }
+
+    @Test
+    void declares_redelivery_ordering_and_groups_but_not_durability() {
+        bus = InMemoryEventBus.create();
+        assertThat(bus.type()).isEqualTo("memory");
+        assertThat(bus.capabilities()).containsExactlyInAnyOrder(BusCapability.REDELIVERY,
+                BusCapability.ORDERED_PER_KEY, BusCapability.CONSUMER_GROUPS);
+    }
+
+    @Test
+    void every_group_gets_every_event_and_members_of_a_group_share_them() {
+        bus = InMemoryEventBus.builder().scheduler(time).build();
+        List<String> a1 = new CopyOnWriteArrayList<>(), a2 = new CopyOnWriteArrayList<>(), b = new CopyOnWriteArrayList<>();
+        bus.subscribe("orders", "a", e -> { a1.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        bus.subscribe("orders", "a", e -> { a2.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        bus.subscribe("orders", "b", e -> { b.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        for (int i = 0; i < 200; i++) {
+            bus.publish("orders", event("e" + i, "k" + i)).toCompletableFuture().join();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.size() == 200 && a1.size() + a2.size() == 200);
+        assertThat(a1).doesNotContainAnyElementsOf(a2);
+        assertThat(a1).isNotEmpty();
+        assertThat(a2).isNotEmpty();
+        assertThat(bus.pending()).isZero();
+    }
+
+    @Test
+    void failed_stage_is_redelivered_after_backoff_and_holds_back_its_partition() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(1).redeliveryBackoff(Duration.ofSeconds(1),
+                Duration.ofSeconds(1)).build();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        bus.subscribe("t", "g", e -> {
+            seen.add(e.getId());
+            if (e.getId().equals("1") && failuresLeft.getAndDecrement() > 0) {
+                return CompletableFuture.failedFuture(new IllegalStateException("boom"));
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+        bus.publish("t", event("1", "k"));
+        bus.publish("t", event("2", "k"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 1 && time.pendingTasks() == 1);
+        time.advance(Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2 && time.pendingTasks() == 1);
+        time.advance(Duration.ofSeconds(1));
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
+        assertThat(seen).containsExactly("1", "1", "1", "2");
+        assertThat(bus.redelivered()).isEqualTo(2);
+    }
+
+    @Test
+    void event_failing_every_delivery_goes_to_poison_with_its_json_form() {
+        bus = InMemoryEventBus.builder().scheduler(time).maxDeliveries(2).redeliveryBackoff(Duration.ZERO,
+                Duration.ZERO).build();
+        List<PoisonMessage> poisoned = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", "g", new io.switchboard.api.BusConsumer() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> deliver(CloudEvent event) {
+                throw new IllegalStateException("always");
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> poison(PoisonMessage message) {
+                poisoned.add(message);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+        bus.publish("t", event("x", "k"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            time.runDue();
+            return poisoned.size() == 1;
+        });
+        PoisonMessage p = poisoned.get(0);
+        assertThat(p.topic()).isEqualTo("t");
+        assertThat(p.reason()).contains("delivery failed 2 times").contains("always");
+        assertThat(new String(p.payload())).contains("\"id\":\"x\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending() == 0);
+    }
+
+    @Test
+    void event_whose_poison_handler_fails_too_is_counted_as_dead_lettered() {
+        bus = InMemoryEventBus.builder().scheduler(time).maxDeliveries(1).build();
+        bus.subscribe("t", "g", e -> CompletableFuture.failedFuture(new IllegalStateException("no")));
+        bus.publish("t", event("x", "k"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.deadLettered() == 1 && bus.pending() == 0);
+    }
+
+    @Test
+    void full_partition_rejects_publish_with_a_message_naming_topic_group_and_fix() throws Exception {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(1).capacity(2).build();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> blocked = new CompletableFuture<>();
+        bus.subscribe("t", "g", e -> blocked);
+        bus.publish("t", event("1", "k")).toCompletableFuture().join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending("t", "g") == 1 && bus.pending() == 1);
+        // the first event is in flight; two more fill the ring
+        bus.publish("t", event("2", "k")).toCompletableFuture().join();
+        bus.publish("t", event("3", "k")).toCompletableFuture().join();
+        assertThatThrownBy(() -> bus.publish("t", event("4", "k")).toCompletableFuture().join())
+                .hasCauseInstanceOf(PublishRejectedException.class)
+                .hasMessageContaining("topic 't'").hasMessageContaining("group 'g'").hasMessageContaining("capacity(");
+        release.countDown();
+        blocked.complete(null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending() == 0);
+    }
+
+    @Test
+    void events_of_one_key_arrive_in_publish_order_across_concurrent_publishers() throws Exception {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(4).capacity(4096).build();
+        Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
+        bus.subscribe("t", "g", e -> {
+            byKey.computeIfAbsent(e.getSubject(), k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(Integer.parseInt(e.getId().substring(e.getId().indexOf(':') + 1)));
+            return CompletableFuture.completedFuture(null);
+        });
+        ExecutorService publishers = Executors.newFixedThreadPool(4);
+        for (int p = 0; p < 4; p++) {
+            String key = "key" + p;
+            publishers.execute(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    bus.publish("t", event(key + ":" + i, key)).toCompletableFuture().join();
+                }
+            });
+        }
+        publishers.shutdown();
+        assertThat(publishers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> byKey.values().stream().mapToInt(List::size).sum() == 4000);
+        for (List<Integer> seq : byKey.values()) {
+            assertThat(seq).isSorted().hasSize(1000);
+        }
+    }
+
+    @Test
+    void closing_a_member_hands_its_partitions_to_the_others() {
+        bus = InMemoryEventBus.builder().scheduler(time).build();
+        List<String> first = new CopyOnWriteArrayList<>(), second = new CopyOnWriteArrayList<>();
+        Subscription s1 = bus.subscribe("t", "g", e -> { first.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        bus.subscribe("t", "g", e -> { second.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        s1.close();
+        for (int i = 0; i < 50; i++) {
+            bus.publish("t", event("e" + i, "k" + i));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.size() == 50);
+        assertThat(first).isEmpty();
+    }
+
+    @Test
+    void an_unfinished_delivery_of_a_member_that_leaves_goes_to_the_next_member() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(1).build();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        List<String> slow = new CopyOnWriteArrayList<>(), next = new CopyOnWriteArrayList<>();
+        Subscription first = bus.subscribe("t", "g", e -> { slow.add(e.getId()); return never; });
+        bus.publish("t", event("held", "k"));
+        bus.publish("t", event("after", "k"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> slow.contains("held"));
+        bus.subscribe("t", "g", e -> { next.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        first.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> next.size() == 2);
+        assertThat(next).containsExactly("held", "after");
+        never.complete(null); // the late outcome of the closed member changes nothing
+        assertThat(bus.pending()).isZero();
+        assertThat(slow).containsExactly("held");
+    }
+
+    @Test
+    void close_stops_delivery_rejects_publishing_and_leaves_no_threads() {
+        bus = InMemoryEventBus.create();
+        bus.subscribe("t", "g", e -> CompletableFuture.completedFuture(null));
+        bus.publish("t", event("1", "k")).toCompletableFuture().join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending() == 0);
+        bus.close();
+        assertThatThrownBy(() -> bus.publish("t", event("2", "k")).toCompletableFuture().join())
+                .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("closed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("switchboard-memory-bus") && t.isAlive()));
+    }
+
+    @Test
+    void is_found_by_service_loader_as_type_memory_and_rejects_unknown_settings() {
+        var provider = ServiceLoader.load(io.switchboard.spi.EventBusProvider.class).stream()
+                .map(ServiceLoader.Provider::get).filter(p -> p.type().equals("memory")).findFirst().orElseThrow();
+        bus = (InMemoryEventBus) provider.create(Map.of("partitions", "2", "capacity", "16"));
+        assertThat(bus.toString()).contains("partitions=2").contains("capacity=16");
+        assertThatThrownBy(() -> provider.create(Map.of("size", "1")))
+                .hasMessageContaining("unknown setting 'size'").hasMessageContaining("capacity");
+    }
+}
