@@ -2,10 +2,13 @@ package io.switchboard.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +74,7 @@ final class Topics implements AutoCloseable {
     }
 
     /**
-     * A new topic is ready only when every partition has a leader. Producing earlier can hit KAFKA-15591 (fixed
+     * A new topic is ready only when every partition's leader serves requests. Producing earlier can hit KAFKA-15591 (fixed
      * after Kafka 4.1): an idempotent producer's first request fails with NOT_LEADER_OR_FOLLOWER, a later one is
      * appended, and the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
      */
@@ -81,15 +84,32 @@ final class Topics implements AutoCloseable {
                 TopicDescription description = descriptions == null ? null : descriptions.get(topic);
                 boolean ready = error == null && description != null
                         && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready || checksLeft <= 1) {
-                    attempt.complete(null); // not ready after every check: go ahead, producing will retry
-                } else {
-                    CompletableFuture.delayedExecutor(LEADER_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS)
-                            .execute(() -> awaitLeaders(topic, attempt, checksLeft - 1));
+                if (!ready) {
+                    retryOrGiveUp(topic, attempt, checksLeft);
+                    return;
                 }
+                // the metadata names leaders a moment before they serve: ask each leader for its end offset
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                description.partitions().forEach(p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                admin().listOffsets(partitions).all().whenComplete((offsets, notServing) -> {
+                    if (notServing == null) {
+                        attempt.complete(null);
+                    } else {
+                        retryOrGiveUp(topic, attempt, checksLeft);
+                    }
+                });
             });
         } catch (RuntimeException e) {
             attempt.complete(null); // closing: the caller's send reports what is wrong
+        }
+    }
+
+    private void retryOrGiveUp(String topic, CompletableFuture<Void> attempt, int checksLeft) {
+        if (checksLeft <= 1) {
+            attempt.complete(null); // still not serving after every check: go ahead, producing will retry
+        } else {
+            CompletableFuture.delayedExecutor(LEADER_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> awaitLeaders(topic, attempt, checksLeft - 1));
         }
     }
 

@@ -303,16 +303,21 @@ public class KafkaBusThroughputBenchmark {
         }
     }
 
-    /** Creates a topic and waits for its leaders, as the bus does (an early produce can hit KAFKA-15591). */
+    /** Creates a topic and waits until its leaders serve, as the bus does (an early produce can hit KAFKA-15591). */
     static void createTopic(String servers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty()))).all().get();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions = new java.util.HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
             for (int i = 0; i < 100; i++) {
-                if (admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                try {
+                    admin.listOffsets(partitions).all().get(); // every leader serves
                     return;
+                } catch (java.util.concurrent.ExecutionException notYet) {
+                    Thread.sleep(50);
                 }
-                Thread.sleep(50);
             }
         }
     }
