@@ -208,9 +208,8 @@ class TriggerEndToEndTest {
     }
 
     /**
-     * The bus hands a partition its next event only after the previous one was acknowledged, which for a batching
-     * subscriber is when its batch finished; so batches gather events of different partitions (keys), at most one per
-     * partition per wait.
+     * A batching subscriber acknowledges an event once it is in the open batch, so the bus hands out the next event
+     * of the same partition at once and batches fill from all keys.
      */
     @Test
     void batchingSubscriberReceivesEveryEventInBatchesAcrossKeys() {
