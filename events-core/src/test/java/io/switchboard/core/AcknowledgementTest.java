@@ -11,6 +11,8 @@ import io.switchboard.core.bus.InMemoryEventBus;
 import io.switchboard.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -66,20 +68,6 @@ class AcknowledgementTest {
     }
 
     @Test
-    void an_inline_batching_subscriber_also_combines_same_key_events() {
-        List<Firing> batches = new CopyOnWriteArrayList<>();
-        try (Switchboard sb = start(Subscriber.builder("s").inline().batch(3, Duration.ofSeconds(5))
-                .sink(Sink.firing(batches::add)).build())) {
-            for (int i = 0; i < 3; i++) {
-                sb.publish(event("x", "same")).toCompletableFuture().join();
-            }
-            await().atMost(PATIENCE).until(() -> sb.runtime().stats("t", "s").delivered() == 3);
-            assertThat(batches).singleElement().satisfies(b -> assertThat(b.batch()).hasSize(3));
-            assertThat(bus.pending()).isZero();
-        }
-    }
-
-    @Test
     void three_same_key_events_one_second_apart_debounce_to_one_firing_of_the_last() {
         List<Firing> firings = new CopyOnWriteArrayList<>();
         try (Switchboard sb = start(Subscriber.builder("s").debounce(Duration.ofSeconds(5))
@@ -118,12 +106,17 @@ class AcknowledgementTest {
         assertThat(report.complete()).isTrue();
     }
 
-    @Test
-    void an_event_whose_dead_letter_sink_failed_is_redelivered_and_dead_lettered_once() {
+    @ParameterizedTest(name = "inline = {0}")
+    @ValueSource(booleans = {false, true})
+    void an_event_whose_dead_letter_sink_failed_is_redelivered_and_dead_lettered_once(boolean inline) {
         AtomicInteger handled = new AtomicInteger();
         AtomicInteger deadLetterCalls = new AtomicInteger();
         List<CloudEvent> parked = new CopyOnWriteArrayList<>();
-        try (Switchboard sb = start(Subscriber.builder("s").deliveryPolicy(DeliveryPolicy.noRetries())
+        Subscriber.Builder builder = Subscriber.builder("s");
+        if (inline) {
+            builder.inline();
+        }
+        try (Switchboard sb = start(builder.deliveryPolicy(DeliveryPolicy.noRetries())
                 .handler(e -> {
                     handled.incrementAndGet();
                     throw new IllegalStateException("handler down");

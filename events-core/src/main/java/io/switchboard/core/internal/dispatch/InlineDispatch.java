@@ -14,29 +14,20 @@ import java.util.concurrent.CompletionStage;
 /**
  * Delivers on the thread that routes the event (the bus's delivery thread). A synchronous sink finishes before
  * routing moves on and costs no allocation here; a sink that completes later makes the event's acknowledgement wait
- * for it — except for a pipeline that batches or debounces, whose firing counts as done for the acknowledgement once
- * the pipeline accepted it (see {@link Lane}).
+ * for it, and fails it when the firing was left unsettled (see {@link Tracker#done(Throwable)}). (Batching and
+ * debounce need asynchronous delivery; the builder refuses them inline.)
  */
 final class InlineDispatch extends SubscriberDispatch {
-
-    private final boolean deferring;
 
     InlineDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
                    SubscriberCounters counters, Sink.Invoker direct) {
         super(trigger, subscriber, gate, pipeline, counters, direct);
-        this.deferring = pipeline.defersCompletion();
     }
 
     @Override
     Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
         CompletionStage<CloudEvent> stage = run(event, events);
         if (Stages.completedNormally(stage)) {
-            return tracker;
-        }
-        if (deferring && !Stages.isDone(stage)) {
-            // accepted into the batch/debounce buffer: acknowledged now, drained on close (see Lane)
-            outstanding.increment();
-            stage.whenComplete((reply, failure) -> finished());
             return tracker;
         }
         Tracker t = tracker == null ? new Tracker(event) : tracker;
