@@ -189,7 +189,7 @@ final class Attempts {
                     // not counted as dead-lettered: the event is left for the bus to redeliver
                     Throwable cause = unwrap(sendFailure);
                     log.error("{}: gave up on event(s) {} after {} attempt(s) ({}: {}) and the dead-letter sink failed too;"
-                            + " leaving them unacknowledged", owner, ids(letters), attempt, reason, error.toString(), cause);
+                            + " leaving them unsettled for redelivery", owner, ids(letters), attempt, reason, error.toString(), cause);
                     DeadLetterException dl = new DeadLetterException(owner + ": the dead-letter sink failed for event(s) "
                             + ids(letters) + " (" + cause + ") after delivery gave up (" + reason + ")", cause);
                     dl.addSuppressed(error);
