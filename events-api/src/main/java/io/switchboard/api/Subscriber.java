@@ -321,13 +321,30 @@ public final class Subscriber {
             return this;
         }
 
-        /** Deliver events in lists of up to {@code maxSize}, or what arrived after {@code maxWait}. */
+        /**
+         * Deliver events in lists of up to {@code maxSize}, or what arrived after {@code maxWait}.
+         *
+         * <p><b>Acknowledgement:</b> unlike other subscribers, a batching subscriber acknowledges a bus event when the
+         * event has been accepted into the open batch, not when the batch was delivered — otherwise a bus partition
+         * would hand out a key's next event only after that key's batch finished, and same-key events would never
+         * share a batch. The open batch is still drained by close/shutdown (and counted in the drain report), and a
+         * failed batch dead-letters every event in it; but on a durable bus a process crash loses the events of the
+         * open batch. Use an unbatched subscriber where strict at-least-once delivery matters.
+         */
         public Builder batch(int maxSize, Duration maxWait) {
             this.batching = new Batching(maxSize, maxWait);
             return this;
         }
 
-        /** Per ordering key, deliver only the last event after {@code quiet} without further events. */
+        /**
+         * Per ordering key, deliver only the last event after {@code quiet} without further events.
+         *
+         * <p><b>Acknowledgement:</b> unlike other subscribers, a debouncing subscriber acknowledges a bus event when
+         * it has been accepted into the debounce window, not when the debounced firing was delivered — otherwise the
+         * bus would hand out a key's next event only after the quiet period, and nothing would ever be superseded.
+         * Pending firings are still drained by close/shutdown; but on a durable bus a process crash loses the pending
+         * firing of each key. Use a subscriber without debounce where strict at-least-once delivery matters.
+         */
         public Builder debounce(Duration quiet) {
             Objects.requireNonNull(quiet, "quiet");
             if (quiet.isZero() || quiet.isNegative()) {

@@ -64,9 +64,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Acknowledgement.</b> The bus acknowledges an event only after every firing it caused was accepted and, for
  * asynchronous subscribers (and sinks that complete later), finished — delivered, or given up by the delivery
- * pipeline (dead-lettered). A handler's failure never reaches the publisher or another subscriber; it is retried,
- * dead-lettered, logged and counted by the subscriber's pipeline. A subscriber whose queue is full fails the event's
- * delivery with {@link PublishRejectedException} (counted as {@code rejected}) and the bus redelivers it.
+ * pipeline (dead-lettered). One exception: a subscriber that batches or debounces counts as done once the firing is
+ * in its buffer (otherwise a bus would hold a key's next event until that key's batch finished; see
+ * {@code Subscriber.Builder.batch}). A handler's failure never reaches the publisher or another subscriber; it is
+ * retried, dead-lettered, logged and counted by the subscriber's pipeline. A subscriber whose queue is full fails the
+ * event's delivery with {@link PublishRejectedException} (counted as {@code rejected}), and a firing whose dead-letter
+ * sink failed too leaves the event unsettled; in both cases the bus redelivers it.
  *
  * <p><b>Sources and buses.</b> Events published by the application ({@link #publish(CloudEvent)}) belong to source
  * {@value TriggerInput#APPLICATION}. A source's events go to the topic named after the source on every bus some trigger

@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,7 +33,8 @@ class LiveReconfigurationTest {
 
     private static final int PUBLISHERS = 4;
     private static final int PER_PUBLISHER = 2_000;
-    private static final int MIN_REPLACEMENTS = 20;
+    /** Exactly this many replacements happen, all while the publishers run (they stop only after the last one). */
+    private static final int REPLACEMENTS = 20;
 
     @Test
     void replaced_triggers_meet_each_event_exactly_once_and_stable_triggers_lose_nothing() throws Exception {
@@ -50,27 +54,30 @@ class LiveReconfigurationTest {
             ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
             List<Future<?>> running = new ArrayList<>();
             Set<String> published = ConcurrentHashMap.newKeySet();
-            AtomicInteger replacements = new AtomicInteger();
+            CountDownLatch publishing = new CountDownLatch(PUBLISHERS);
+            AtomicBoolean replaced = new AtomicBoolean();
             for (int p = 0; p < PUBLISHERS; p++) {
                 running.add(publishers.submit(() -> {
-                    // publish at least PER_PUBLISHER events, and keep going until the trigger was replaced often
-                    for (int i = 0; i < PER_PUBLISHER || replacements.get() < MIN_REPLACEMENTS; i++) {
+                    // publish at least PER_PUBLISHER events, and keep going until every replacement was made
+                    for (int i = 0; i < PER_PUBLISHER || !replaced.get(); i++) {
                         CloudEvent e = event("tick", "/test", "k" + (i % 32));
                         published.add(e.getId());
                         sb.publish(e).toCompletableFuture().join();
+                        if (i == 0) {
+                            publishing.countDown();
+                        }
                     }
                 }));
             }
             List<CompletableFuture<Void>> retired = new ArrayList<>();
-            int version = 1;
-            while (running.stream().anyMatch(f -> !f.isDone())) {
-                retired.add(sb.replaceTrigger(version(version++, swapped)).toCompletableFuture());
-                replacements.incrementAndGet();
+            assertThat(publishing.await(30, TimeUnit.SECONDS)).as("every publisher started").isTrue();
+            for (int version = 1; version <= REPLACEMENTS; version++) {
+                retired.add(sb.replaceTrigger(version(version, swapped)).toCompletableFuture());
                 sb.addTrigger(Trigger.builder("churn").input("in", "type = 'tick'")
                         .subscriber("s", null, Sink.handler(e -> churned.incrementAndGet())).build());
                 retired.add(sb.removeTrigger("churn").toCompletableFuture());
-                Thread.sleep(1);
             }
+            replaced.set(true);
             for (Future<?> f : running) {
                 f.get();
             }
@@ -79,7 +86,7 @@ class LiveReconfigurationTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> stable.size() == total && stableInline.size() == total
                     && swapped.size() == total);
             CompletableFuture.allOf(retired.toArray(new CompletableFuture<?>[0])).get();
-            assertThat(replacements.get()).isGreaterThanOrEqualTo(MIN_REPLACEMENTS);
+            assertThat(retired).hasSize(2 * REPLACEMENTS);
             assertThat(stable.keySet()).isEqualTo(published);
             assertThat(stable.values()).allMatch(n -> n.sum() == 1);
             assertThat(stableInline.values()).allMatch(n -> n.sum() == 1);

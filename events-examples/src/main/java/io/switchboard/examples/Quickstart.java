@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The README's quick start: a Switchboard on the in-memory bus with three triggers whose CESQL filters pick events
- * from a small shop, a scripted burst of events, what each handler received, and the counters.
+ * from a small shop (plus the three triggers of {@link QuickstartSources}: a cron tick, an HTTP webhook and an HTTP
+ * function), a scripted burst of events, what each handler received, and the counters.
  *
  * <p>Run it with {@code mvn -B -q -DskipTests -pl events-examples -am package exec:java}; pass
  * {@code -Dexec.args=--keep-running} to keep it running (it then publishes a heartbeat every few seconds) until Ctrl-C.
@@ -69,7 +70,7 @@ public final class Quickstart {
                 .start();
 
         List<CloudEvent> burst = script();
-        out.println("Switchboard quick start: 3 triggers on the in-memory bus, publishing " + burst.size() + " events");
+        out.println(banner(switchboard.runtime().triggers(), burst.size()));
         for (int i = 0; i < burst.size(); i++) {
             CloudEvent event = burst.get(i);
             switchboard.publish(event).toCompletableFuture().join();
@@ -93,6 +94,12 @@ public final class Quickstart {
         out.println();
         int correlation = OrdersCorrelation.run(out); // multi-input correlation and dead letters
         return report.complete() && correlation == 0 ? 0 : 1;
+    }
+
+    /** The first line: how many triggers run (read from the started runtime, never written by hand) and which. */
+    static String banner(List<String> triggers, int events) {
+        return "Switchboard quick start: " + triggers.size() + " triggers on the in-memory bus ("
+                + String.join(", ", triggers) + "), publishing " + events + " events";
     }
 
     private static void keepRunning(Switchboard switchboard, PrintStream out) throws InterruptedException {

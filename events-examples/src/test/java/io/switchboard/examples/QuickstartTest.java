@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +18,10 @@ class QuickstartTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int status = Quickstart.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
         assertThat(status).as(bytes.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Closed: drained everything");
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("Closed: drained everything");
+        // the banner names every trigger of the configuration and counts them
+        assertThat(output).contains(Quickstart.banner(List.of("ticks", "webhooks", "greet", "new-orders",
+                "big-payments", "vip-activity"), 10));
     }
 }

@@ -168,12 +168,12 @@ final class Attempts {
         }
 
         void giveUp(String reason, Throwable error) {
-            counters.deadLettered.add(outgoing.constituents().size());
             Instant now = scheduler.now();
             DeadLetters.Failure failure = new DeadLetters.Failure(reason, attempt, error,
                     firstAttempt == null ? now : firstAttempt, lastAttempt == null ? now : lastAttempt);
             List<DeadLetters.Letter> letters = DeadLetters.letters(outgoing.constituents());
             if (!deadLetters.hasSink()) {
+                counters.deadLettered.add(outgoing.constituents().size());
                 droppedWarnings.warn("{}: gave up on event(s) {} after {} attempt(s) ({}): {}; no dead-letter sink is"
                                 + " configured, so they are dropped (counted as deadLettered)", owner, ids(letters), attempt,
                         reason, error.toString());
@@ -182,12 +182,14 @@ final class Attempts {
             }
             deadLetters.send(letters, failure).whenComplete((ok, sendFailure) -> {
                 if (sendFailure == null) {
+                    counters.deadLettered.add(outgoing.constituents().size());
                     log.debug("{}: dead-lettered event(s) {} after {} attempt(s) ({})", owner, ids(letters), attempt, reason);
                     result.completeExceptionally(error);
                 } else {
+                    // not counted as dead-lettered: the event is left for the bus to redeliver
                     Throwable cause = unwrap(sendFailure);
                     log.error("{}: gave up on event(s) {} after {} attempt(s) ({}: {}) and the dead-letter sink failed too;"
-                            + " leaving them unacknowledged", owner, ids(letters), attempt, reason, error.toString(), cause);
+                            + " leaving them unsettled for redelivery", owner, ids(letters), attempt, reason, error.toString(), cause);
                     DeadLetterException dl = new DeadLetterException(owner + ": the dead-letter sink failed for event(s) "
                             + ids(letters) + " (" + cause + ") after delivery gave up (" + reason + ")", cause);
                     dl.addSuppressed(error);

@@ -23,7 +23,7 @@ import java.util.function.Function;
  *
  * <p>Completion: a superseded firing is counted in {@code superseded} and its stage completes normally (with no
  * reply) when the firing that replaced it finished, whatever that outcome — it was not delivered, by design, but it
- * is acknowledged only once the event that stands for it was delivered or dead-lettered. The delivered firing's stage
+ * counts as outstanding until the event that stands for it was delivered or dead-lettered. The delivered firing's stage
  * completes with its own outcome.
  *
  * <p>Each key's pending slot is changed only inside {@link ConcurrentHashMap#compute}, which serialises per key.

@@ -26,7 +26,8 @@ public interface DeliveryPipeline {
      * Whether {@link #deliver} stages may wait for later firings or for time to pass before they complete (the
      * subscriber batches or debounces). A caller that delivers a key's firings one after another must not wait for
      * such a stage before delivering the next firing, or a batch never fills and a debounced firing is never
-     * superseded; it should keep the stage only to acknowledge the event when it completes.
+     * superseded. The runtime acknowledges the event once such a firing was accepted, and keeps the stage only to know
+     * when the firing finished (draining on close).
      */
     default boolean defersCompletion() {
         return false;

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Delivers on the thread that routes the event (the bus's delivery thread). A synchronous sink finishes before
  * routing moves on and costs no allocation here; a sink that completes later makes the event's acknowledgement wait
- * for it.
+ * for it, and fails it when the firing was left unsettled (see {@link Tracker#done(Throwable)}). (Batching and
+ * debounce need asynchronous delivery; the builder refuses them inline.)
  */
 final class InlineDispatch extends SubscriberDispatch {
 
@@ -26,7 +27,7 @@ final class InlineDispatch extends SubscriberDispatch {
     @Override
     Tracker fire(CloudEvent event, Map<String, CloudEvent> events, Tracker tracker) {
         CompletionStage<CloudEvent> stage = run(event, events);
-        if (Stages.isDone(stage)) {
+        if (Stages.completedNormally(stage)) {
             return tracker;
         }
         Tracker t = tracker == null ? new Tracker(event) : tracker;
@@ -34,7 +35,7 @@ final class InlineDispatch extends SubscriberDispatch {
         outstanding.increment();
         stage.whenComplete((reply, failure) -> {
             finished();
-            t.done();
+            t.done(failure);
         });
         return t;
     }

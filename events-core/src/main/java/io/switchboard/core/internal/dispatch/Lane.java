@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code scheduled} flag, flipped by CAS, guarantees a single drainer; the drainer clears it when the ring is empty
  * and re-checks, so an offer racing with the clear is never stranded. A firing whose stage is not complete when the
  * pipeline returns suspends the drain (so a retry is never overtaken by a later firing of its key); the stage's
- * completion resubmits it. Pipelines that batch or debounce ({@code defersCompletion()}) are fed without waiting.
+ * completion resubmits it. Pipelines that batch or debounce ({@code defersCompletion()}) are fed without waiting, and
+ * the event's acknowledgement counts such a firing as done once the pipeline accepted it.
  */
 final class Lane implements Runnable {
 
@@ -91,25 +92,36 @@ final class Lane implements Runnable {
                 tracker = task.tracker;
                 stage = owner.run(task.event, task.events);
             }
-            if (Stages.isDone(stage)) {
+            if (Stages.completedNormally(stage)) {
                 finish(tracker);
-                if (--budget == 0) {
-                    submit(); // give other lanes a turn on the executor
-                    return;
-                }
-                continue;
+            } else if (Stages.isDone(stage)) {
+                owner.finished();
+                stage.whenComplete(tracker); // failed already: records now whether the failure was settled
+            } else if (deferring) {
+                // Accepted into the batch/debounce buffer, which completes this stage only after later firings or
+                // time: that acceptance is this subscriber's share of the event's acknowledgement (holding it would
+                // keep the bus from handing out the key's next event, so a batch would never fill). The firing stays
+                // outstanding until its batch finished, so retire/close still drain it. See docs/triggers.md.
+                tracker.done();
+                stage.whenComplete((reply, failure) -> {
+                    owner.finished();
+                    if (Tracker.unsettled(failure) != null) {
+                        SubscriberDispatch.log.error("subscriber {}: the dead-letter sink failed for a batched or"
+                                + " debounced firing of event {}, which was acknowledged when it entered the buffer;"
+                                + " it is not redelivered", owner, tracker.event.getId());
+                    }
+                });
+            } else {
+                stage.whenComplete((reply, failure) -> {
+                    finish(tracker, failure);
+                    submit();
+                });
+                return;
             }
-            if (deferring) {
-                // a batching/debouncing pipeline completes this stage only after later firings: keep going, and
-                // acknowledge the event when it completes
-                stage.whenComplete((reply, failure) -> finish(tracker));
-                continue;
+            if (--budget == 0) {
+                submit(); // give other lanes a turn on the executor
+                return;
             }
-            stage.whenComplete((reply, failure) -> {
-                finish(tracker);
-                submit();
-            });
-            return;
         }
     }
 
@@ -127,6 +139,11 @@ final class Lane implements Runnable {
     private void finish(Tracker tracker) {
         owner.finished();
         tracker.done();
+    }
+
+    private void finish(Tracker tracker, Throwable failure) {
+        owner.finished();
+        tracker.done(failure);
     }
 
     /** A queued multi-input firing (its completing event and contributing events) and its event's tracker. */

@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * <p>Thread-safety: {@link #offer} from any number of threads; {@link #poll} from one thread at a time (callers
  * serialise consumers, e.g. with a "draining" flag). {@link #size} is a racy estimate for monitoring.
  */
-public final class MpscRing<E> {
+public final class MpscRing<E> extends MpscRingHead {
 
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
@@ -26,8 +26,8 @@ public final class MpscRing<E> {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(MpscRing.class, "tail", long.class);
-            HEAD = lookup.findVarHandle(MpscRing.class, "head", long.class);
+            TAIL = lookup.findVarHandle(MpscRingTail.class, "tail", long.class);
+            HEAD = lookup.findVarHandle(MpscRingHeadField.class, "head", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -36,12 +36,8 @@ public final class MpscRing<E> {
     private final Object[] slots;
     private final long[] sequences;
     private final int mask;
-    // producers and the consumer write different ends; padding would help a little under contention but the
-    // ring is per lane, so contention on one ring is rare.
-    @SuppressWarnings("unused")
-    private volatile long tail;
-    @SuppressWarnings("unused")
-    private volatile long head;
+    // tail (producers) and head (the consumer) live in superclasses with a cache line of padding around each,
+    // so that the consumer's store to head does not invalidate the line producers CAS tail on, and vice versa
 
     /**
      * A ring holding at least {@code capacity} elements: rounded up to a power of two, and at least 2 (with one slot
@@ -127,4 +123,34 @@ public final class MpscRing<E> {
         long size = (long) TAIL.getVolatile(this) - (long) HEAD.getVolatile(this);
         return (int) Math.max(0, Math.min(size, slots.length));
     }
+}
+
+/** Padding in front of {@link MpscRingTail#tail}: keeps it off the line of the object header and earlier objects. */
+@SuppressWarnings("unused")
+abstract class MpscRingPad0 {
+    private long p01, p02, p03, p04, p05, p06, p07, p08;
+}
+
+/** The producers' claim counter of an {@link MpscRing}. */
+abstract class MpscRingTail extends MpscRingPad0 {
+    @SuppressWarnings("unused") // through MpscRing.TAIL
+    volatile long tail;
+}
+
+/** Padding between the producers' {@code tail} and the consumer's {@code head}. */
+@SuppressWarnings("unused")
+abstract class MpscRingPad1 extends MpscRingTail {
+    private long p11, p12, p13, p14, p15, p16, p17, p18;
+}
+
+/** The consumer's position of an {@link MpscRing}. */
+abstract class MpscRingHeadField extends MpscRingPad1 {
+    @SuppressWarnings("unused") // through MpscRing.HEAD
+    volatile long head;
+}
+
+/** Padding after {@code head}, before the ring's own (read-mostly) fields. */
+@SuppressWarnings("unused")
+abstract class MpscRingHead extends MpscRingHeadField {
+    private long p21, p22, p23, p24, p25, p26, p27, p28;
 }

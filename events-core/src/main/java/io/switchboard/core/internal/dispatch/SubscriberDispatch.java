@@ -212,17 +212,25 @@ public abstract class SubscriberDispatch {
      * closes the pipeline (which finishes its own retries) and the gate. The stage completes when all of that is done.
      */
     public CompletionStage<Void> retire() {
+        if (pipeline.defersCompletion()) {
+            // firings in an open batch or debounce window finish only when it is flushed: flush first (firings still
+            // queued in lanes are then delivered one by one, see SubscriberPipeline), then wait for everything
+            CompletionStage<Void> closed = closePipeline();
+            return whenDrained().thenCombine(closed, (a, b) -> (Void) null).thenRun(gate::close);
+        }
         return whenDrained().thenCompose(v -> {
             gate.close();
-            CompletionStage<Void> closed;
-            try {
-                closed = pipeline.close();
-            } catch (Throwable t) {
-                log.error("closing the delivery pipeline of subscriber {} failed", this, t);
-                closed = Stages.DONE;
-            }
-            return closed;
+            return closePipeline();
         });
+    }
+
+    private CompletionStage<Void> closePipeline() {
+        try {
+            return pipeline.close();
+        } catch (Throwable t) {
+            log.error("closing the delivery pipeline of subscriber {} failed", this, t);
+            return Stages.DONE;
+        }
     }
 
     /** Runs the pipeline for a firing, containing anything it throws. */

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The stage returned to the bus completes when every firing the event caused has been accepted and, for
  * asynchronous or late-completing sinks, finished (delivered or given up by the delivery pipeline) — the bus
- * acknowledges after handling, never before. It fails only when a subscriber refused the firing (full queue), so the
- * bus redelivers (at-least-once). A synchronous dispatch returns a shared completed stage and allocates nothing here.
+ * acknowledges after handling, never before; except that a batching or debouncing subscriber's firing counts once it
+ * is in the buffer (see {@link Lane}). It fails when a subscriber refused the firing (full queue) or a firing was
+ * given up and its dead-letter sink failed ({@code DeadLetterException}), so the bus redelivers (at-least-once). A synchronous dispatch returns a shared completed stage and allocates nothing here.
  */
 public final class TopicRouter implements BusConsumer {
 
