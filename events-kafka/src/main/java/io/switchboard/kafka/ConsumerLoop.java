@@ -176,9 +176,10 @@ final class ConsumerLoop implements AutoCloseable {
                     inFlight.addAndGet(planned.size()); // once per partition and poll: the counter is shared with the lanes
                     for (Work work : planned) {
                         progress.track(work);
-                        lanes.dispatch(work);
+                        lanes.enqueue(work);
                     }
                 }
+                lanes.flush(); // one wake-up per lane and poll, not one per record
                 try {
                     commit(false);
                 } catch (KafkaException e) {

@@ -35,10 +35,16 @@ final class Lanes {
     private final Duration maxBackoff;
     private final String owner;
     private volatile boolean stopped;
+    /** Lanes that got work since the last {@link #flush()}; confined to the enqueuing (poll) thread. */
+    private final boolean[] touched;
+    private final int[] touchedLanes;
+    private int touchedCount;
 
     Lanes(int count, Executor executor, Scheduler scheduler, WorkHandler handler, Duration initialBackoff,
           Duration maxBackoff, String owner) {
         this.lanes = new Lane[count];
+        this.touched = new boolean[count];
+        this.touchedLanes = new int[count];
         for (int i = 0; i < count; i++) {
             lanes[i] = new Lane();
         }
@@ -52,6 +58,31 @@ final class Lanes {
 
     void dispatch(Work work) {
         lanes[laneOf(work)].offer(work);
+    }
+
+    /**
+     * Queues work on its lane without waking the lane; {@link #flush()} wakes every lane that got work. The poll
+     * thread hands over a whole poll this way, so a lane is scheduled at most once per poll instead of once per
+     * record (a lane that drained its queue between two records would otherwise cost an executor hand-off each).
+     * Only one thread (the poll thread) may call this and {@link #flush()}.
+     */
+    void enqueue(Work work) {
+        int lane = laneOf(work);
+        lanes[lane].queue.add(work);
+        if (!touched[lane]) {
+            touched[lane] = true;
+            touchedLanes[touchedCount++] = lane;
+        }
+    }
+
+    /** Wakes the lanes that got work from {@link #enqueue} since the last flush. */
+    void flush() {
+        for (int i = 0; i < touchedCount; i++) {
+            int lane = touchedLanes[i];
+            touched[lane] = false;
+            lanes[lane].activate();
+        }
+        touchedCount = 0;
     }
 
     /** No work starts after this; work already running finishes on its own. */
@@ -98,7 +129,15 @@ final class Lanes {
 
         void offer(Work work) {
             queue.add(work);
-            if (active.compareAndSet(false, true)) {
+            activate();
+        }
+
+        /**
+         * Schedules a drain unless one is under way. A drain that is about to give up the flag re-checks the queue
+         * after clearing it, so work queued without activation is never stranded.
+         */
+        void activate() {
+            if (!active.get() && active.compareAndSet(false, true)) {
                 submit();
             }
         }

@@ -71,6 +71,34 @@ class LanesTest {
     }
 
     @Test
+    void workHandedOverInBatchesRunsOnlyAfterFlushAndEverythingSettlesInOrderPerKey() {
+        Map<String, List<Long>> seen = new ConcurrentHashMap<>();
+        Lanes lanes = lanes(work -> {
+            seen.computeIfAbsent(new String(work.laneKey, StandardCharsets.UTF_8), k -> new CopyOnWriteArrayList<>())
+                    .add(work.firstOffset());
+            return CompletableFuture.completedFuture(null);
+        });
+        List<Work> all = new ArrayList<>();
+        for (int batch = 0; batch < 50; batch++) {
+            for (int i = 0; i < 40; i++) {
+                Work work = work("key-" + (i % 5));
+                all.add(work);
+                lanes.enqueue(work);
+            }
+            if (batch == 0) {
+                // nothing is woken before the flush
+                assertThat(all).noneMatch(Work::isSettled);
+            }
+            lanes.flush(); // lanes may still be draining the previous batch: no work may be stranded
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> all.stream().allMatch(Work::isSettled));
+        assertThat(inFlight.get()).isZero();
+        assertThat(seen).hasSize(5);
+        seen.values().forEach(offsets -> assertThat(offsets).hasSize(400).isSorted());
+    }
+
+    @Test
     void aFailedEventIsRetriedAfterBackoffAndLaterEventsOfItsKeyWait() {
         AtomicInteger attempts = new AtomicInteger();
         List<Long> handled = new CopyOnWriteArrayList<>();
