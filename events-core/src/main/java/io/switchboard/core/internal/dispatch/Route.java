@@ -15,17 +15,27 @@ public record Route(String trigger, String input, InputFilter filter, Subscriber
     /** Offers {@code event} (already a candidate by the index) to this input. */
     Tracker offer(CloudEvent event, Tracker tracker) {
         SubscriberDispatch[] subs = subscribers;
+        boolean passed;
+        try {
+            passed = filter.test(event);
+        } catch (RuntimeException | Error e) {
+            countReceived(subs);
+            throw e;
+        }
+        if (!passed) {
+            countReceived(subs);
+            return tracker;
+        }
+        // each subscriber counts received and matched itself: the inline fast path counts them with its other counters
+        for (int i = 0; i < subs.length; i++) {
+            tracker = subs[i].offer(input, event, tracker);
+        }
+        return tracker;
+    }
+
+    private static void countReceived(SubscriberDispatch[] subs) {
         for (int i = 0; i < subs.length; i++) {
             subs[i].counters.received.increment();
         }
-        if (!filter.test(event)) {
-            return tracker;
-        }
-        for (int i = 0; i < subs.length; i++) {
-            SubscriberDispatch s = subs[i];
-            s.counters.matched.increment();
-            tracker = s.offer(input, event, tracker);
-        }
-        return tracker;
     }
 }

@@ -38,9 +38,14 @@ public abstract class SubscriberDispatch {
     /** The sink's invoker when the subscriber qualifies for {@link FirstAttempt}, else {@code null}. */
     private final Sink.Invoker direct;
     /** The plain event handler behind {@code direct}, when the sink has one: called without building a firing. */
-    private final EventHandler handler;
+    final EventHandler handler;
     /** The trigger's input when it has only one: a firing's contributing events are then just {input: event}. */
     final String onlyInput;
+    /**
+     * Whether the gate fires every event of {@link #onlyInput} by itself, without state (see
+     * {@link FiringGate#firesAlone}): the gate is then not asked, and no contributing-events map is built.
+     */
+    final boolean firesAlone;
     /** Firings accepted and not yet finished (only those not finished synchronously are counted). */
     // striped: the publishing thread adds, the delivering thread subtracts; one shared word would bounce between them
     final LongAdder outstanding = new LongAdder();
@@ -57,6 +62,7 @@ public abstract class SubscriberDispatch {
         this.direct = direct;
         this.handler = direct != null && subscriber.sink() instanceof Sink.Invoke invoke ? invoke.eventHandler() : null;
         this.onlyInput = trigger.inputs().size() == 1 ? trigger.inputs().keySet().iterator().next() : null;
+        this.firesAlone = onlyInput != null && gate.firesAlone(onlyInput);
     }
 
     /**
@@ -121,6 +127,11 @@ public abstract class SubscriberDispatch {
      * (created here if this subscriber left asynchronous work behind), or {@code tracker} unchanged.
      */
     final Tracker offer(String input, CloudEvent event, Tracker tracker) {
+        if (firesAlone && input.equals(onlyInput)) {
+            return fireAlone(event, tracker);
+        }
+        counters.received.increment();
+        counters.matched.increment();
         Map<String, CloudEvent> events;
         try {
             events = gate.offer(input, event);
@@ -135,6 +146,22 @@ public abstract class SubscriberDispatch {
         }
         counters.fired.increment();
         return fire(event, events, tracker);
+    }
+
+    /**
+     * The event of {@link #onlyInput} passed the filter and fires alone ({@link #firesAlone}): counts it received,
+     * matched and fired, and delivers it. Subclasses with a cheaper way to count may override.
+     */
+    Tracker fireAlone(CloudEvent event, Tracker tracker) {
+        countFired();
+        return fire(event, null, tracker);
+    }
+
+    /** Counts an event received, matched and fired. */
+    final void countFired() {
+        counters.received.increment();
+        counters.matched.increment();
+        counters.fired.increment();
     }
 
     /** The subscriber fired with {@code events} (completed by {@code event}): deliver now or queue. */
@@ -176,7 +203,7 @@ public abstract class SubscriberDispatch {
     }
 
     /** The first attempt failed or is still running: the pipeline takes over, replaying that attempt's outcome. */
-    private CompletionStage<CloudEvent> afterFirstAttempt(Firing firing, CompletionStage<CloudEvent> first,
+    final CompletionStage<CloudEvent> afterFirstAttempt(Firing firing, CompletionStage<CloudEvent> first,
                                                          Throwable failure) {
         FirstAttempt.handOver(firing, first, failure);
         try {
@@ -187,7 +214,7 @@ public abstract class SubscriberDispatch {
     }
 
     /** {@code events} {@code null}: the single-input firing {onlyInput: event}. */
-    private Firing firing(CloudEvent event, Map<String, CloudEvent> events) {
+    final Firing firing(CloudEvent event, Map<String, CloudEvent> events) {
         return new Firing(trigger, subscriber, event, events != null ? events : Map.of(onlyInput, event),
                 List.of(event));
     }

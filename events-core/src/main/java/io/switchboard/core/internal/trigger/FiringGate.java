@@ -22,6 +22,14 @@ public interface FiringGate {
     Map<String, CloudEvent> offer(String input, CloudEvent event);
 
     /**
+     * Whether every offer of {@code input} fires by itself with exactly {@code {input: event}} and changes no state, so
+     * that the dispatch may skip {@link #offer} for it. Fixed for the gate's lifetime. {@code false} unless known.
+     */
+    default boolean firesAlone(String input) {
+        return false;
+    }
+
+    /**
      * Releases any scheduled work (window sweep, cron reset). Held events are left to a replacement gate that shares
      * them (see {@link FiringGates#create(io.switchboard.api.Trigger, io.switchboard.api.Subscriber,
      * io.switchboard.api.Scheduler, io.switchboard.core.internal.SubscriberCounters, FiringGate)}); a late offer still

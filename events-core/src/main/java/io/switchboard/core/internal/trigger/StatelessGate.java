@@ -25,4 +25,9 @@ final class StatelessGate implements FiringGate {
         }
         return Map.of(input, event);
     }
+
+    @Override
+    public boolean firesAlone(String input) {
+        return inputs.contains(input);
+    }
 }
