@@ -105,6 +105,12 @@ public final class Switchboard implements AutoCloseable {
     private final RuntimeView view = new View();
     private volatile RuntimeView.State state = RuntimeView.State.NEW;
     private volatile Map<String, EventBus[]> publishTargets = Map.of();
+    /**
+     * The one bus application events go to while running, or {@code null} when not running or when they go to several
+     * buses: lets {@link #publish(CloudEvent)} skip the source check, the state check and the target lookup with one
+     * volatile read. Written with {@link #state} and {@link #publishTargets}, under {@link #lifecycle}.
+     */
+    private volatile EventBus applicationBus;
     private volatile DrainReport drainReport;
 
     private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
@@ -141,6 +147,7 @@ public final class Switchboard implements AutoCloseable {
                 throw new IllegalStateException("Switchboard is " + state + ": start() may be called once, after build()");
             }
             state = RuntimeView.State.RUNNING;
+            refreshApplicationBus();
             try {
                 for (TopicRouter router : dispatcher.routers()) {
                     subscribe(router);
@@ -171,6 +178,10 @@ public final class Switchboard implements AutoCloseable {
      *         {@link PublishRejectedException} (bus full, not started, closed)
      */
     public CompletionStage<Void> publish(CloudEvent event) {
+        EventBus bus = applicationBus;
+        if (bus != null) {
+            return bus.publish(TriggerInput.APPLICATION, Objects.requireNonNull(event, "event"));
+        }
         return publish(TriggerInput.APPLICATION, event);
     }
 
@@ -389,6 +400,7 @@ public final class Switchboard implements AutoCloseable {
                 return drainReport;
             }
             state = RuntimeView.State.CLOSED;
+            applicationBus = null;
             long started = System.nanoTime();
             long deadline = started + drainTimeout.toNanos();
             for (EventSource source : startedSources) {
@@ -528,6 +540,16 @@ public final class Switchboard implements AutoCloseable {
         Map<String, EventBus[]> targets = new LinkedHashMap<>();
         topicBuses.forEach((topic, names) -> targets.put(topic, names.stream().map(buses::get).toArray(EventBus[]::new)));
         publishTargets = Map.copyOf(targets);
+        refreshApplicationBus();
+    }
+
+    private void refreshApplicationBus() {
+        if (state != RuntimeView.State.RUNNING) {
+            applicationBus = null;
+            return;
+        }
+        EventBus[] targets = publishTargets.get(TriggerInput.APPLICATION);
+        applicationBus = targets == null ? buses.get(DEFAULT_BUS) : targets.length == 1 ? targets[0] : null;
     }
 
     private final class View implements RuntimeView {

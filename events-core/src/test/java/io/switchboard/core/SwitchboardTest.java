@@ -55,6 +55,33 @@ class SwitchboardTest {
     }
 
     @Test
+    void application_events_follow_the_buses_their_triggers_read_as_triggers_change() {
+        List<String> onDefault = new CopyOnWriteArrayList<>(), onOther = new CopyOnWriteArrayList<>();
+        try (Switchboard sb = Switchboard.builder().bus("other", InMemoryEventBus.builder().build())
+                .trigger(Trigger.builder("a").input("in", "type = 'x'")
+                        .subscriber(Subscriber.builder("h").inline().handler(e -> onDefault.add(e.getId())).build())
+                        .build())
+                .build().start()) {
+            sb.publish(event("x")).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> onDefault.size() == 1);
+
+            sb.addTrigger(Trigger.builder("b").bus("other").input("in", "type = 'x'")
+                    .subscriber(Subscriber.builder("h").inline().handler(e -> onOther.add(e.getId())).build())
+                    .build());
+            sb.publish(event("x")).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> onDefault.size() == 2 && onOther.size() == 1);
+
+            sb.removeTrigger("a").toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> onOther.size() == 2);
+            assertThat(onDefault).hasSize(2);
+            sb.close();
+            assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().join())
+                    .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("closed");
+        }
+    }
+
+    @Test
     void publish_before_start_is_rejected_with_the_fix() {
         try (Switchboard sb = Switchboard.builder().build()) {
             assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().join())

@@ -30,6 +30,12 @@ public final class RoutingTable {
     private final Map<String, Route[]> bySource;
     private final Route[] unindexed;
     private final int size;
+    /**
+     * When every route sits in the type index under one type (the common single-trigger case): that type, so that
+     * dispatch compares it with the event's type instead of looking it up; otherwise {@code null}.
+     */
+    private final String onlyType;
+    private final Route[] onlyTypeRoutes;
 
     private RoutingTable(Collection<Route> routes) {
         Map<String, List<Route>> types = new LinkedHashMap<>();
@@ -38,7 +44,8 @@ public final class RoutingTable {
         for (Route route : routes) {
             InputFilter f = route.filter();
             if (f.typeKey() != null) {
-                types.computeIfAbsent(f.typeKey(), k -> new ArrayList<>()).add(route);
+                // interned: an event whose type is a string constant then compares equal by reference
+                types.computeIfAbsent(f.typeKey().intern(), k -> new ArrayList<>()).add(route);
             } else if (f.sourceKey() != null) {
                 sources.computeIfAbsent(f.sourceKey(), k -> new ArrayList<>()).add(route);
             } else {
@@ -49,6 +56,13 @@ public final class RoutingTable {
         this.bySource = freeze(sources);
         this.unindexed = rest.toArray(NONE);
         this.size = routes.size();
+        if (types.size() == 1 && sources.isEmpty() && rest.isEmpty()) {
+            this.onlyType = types.keySet().iterator().next();
+            this.onlyTypeRoutes = byType.get(onlyType);
+        } else {
+            this.onlyType = null;
+            this.onlyTypeRoutes = null;
+        }
     }
 
     /** A table of {@code routes}. */
@@ -63,6 +77,10 @@ public final class RoutingTable {
 
     /** Routes the event through every candidate route; returns the tracker of asynchronous work, if any. */
     Tracker dispatch(CloudEvent event, Tracker tracker) {
+        String only = onlyType;
+        if (only != null) {
+            return only.equals(event.getType()) ? offerAll(onlyTypeRoutes, event, tracker) : tracker;
+        }
         if (!byType.isEmpty()) {
             Route[] routes = byType.get(event.getType());
             if (routes != null) {
