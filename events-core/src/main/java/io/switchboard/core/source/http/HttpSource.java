@@ -133,13 +133,10 @@ public final class HttpSource implements EventSource {
         }
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         handler.stopAccepting();
-        while (handler.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            handler.awaitAnswered(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (handler.inFlight() > 0) {
             LOG.warn("source '{}': closing with {} request(s) unanswered after {}", name(), handler.inFlight(),

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,7 @@ final class IngressHandler implements HttpHandler {
     private final Executor executor;
     private final IngressCounters counters;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object allAnswered = new Object();
     private volatile boolean ready = true;
 
     IngressHandler(HttpSource.Settings settings, SourceContext context, EventDecoder decoder, Authenticator auth,
@@ -72,6 +74,30 @@ final class IngressHandler implements HttpHandler {
 
     int inFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * Waits, after {@link #stopAccepting()}, until every exchange is answered or {@code deadlineNanos}
+     * ({@link System#nanoTime()} based) has passed; returns how many are still unanswered.
+     */
+    int awaitAnswered(long deadlineNanos) throws InterruptedException {
+        synchronized (allAnswered) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(allAnswered, left);
+            }
+        }
+        return inFlight.get();
+    }
+
+    /** Counts an exchange as answered; once closing, the last one wakes {@link #awaitAnswered}. */
+    private void answered() {
+        // only a closing source has a waiter, so open traffic never takes the monitor
+        if (inFlight.decrementAndGet() == 0 && !ready) {
+            synchronized (allAnswered) {
+                allAnswered.notifyAll();
+            }
+        }
     }
 
     @Override
@@ -325,7 +351,7 @@ final class IngressHandler implements HttpHandler {
             LOG.debug("source '{}': could not answer {} {}: {}", settings.name(), status, exchange.getRequestURI(), e.toString());
         } finally {
             exchange.close();
-            inFlight.decrementAndGet();
+            answered();
         }
     }
 
@@ -333,7 +359,7 @@ final class IngressHandler implements HttpHandler {
     private void abandon(HttpExchange exchange, int status) {
         counters.response(status);
         exchange.close();
-        inFlight.decrementAndGet();
+        answered();
     }
 
     private static boolean isNoReply(Throwable failure) {
