@@ -161,7 +161,7 @@ class KafkaEventSourceTest {
                      .topics(topic).property("group.id", group).build()) {
             source.start(context);
             await().atMost(WAIT).until(() -> !context.accepted.isEmpty());
-            Thread.sleep(300);
+            await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> context.accepted.size() == 1);
             assertThat(context.accepted).extracting(CloudEvent::getId)
                     .as("a restarted source resumes after the last accepted emit").containsExactly(topic + "-0-5");
         }
