@@ -160,7 +160,7 @@ class KafkaEventBusFaultTest {
                 Set<String> lost = new HashSet<>(acknowledged);
                 lost.removeAll(tally.counts.keySet());
                 System.out.printf("FAULT broker-restart: published=%d (while down=%d) acknowledged=%d rejected=%d consumed=%d"
-                                + " duplicates=%d lost=%d time=%d ms%n", total, publishedWhileDown, acknowledged.size(), rejected.size(),
+                                + " duplicates=%d lost=%d time=%d ms%n", total, publishedWhileDown.get(), acknowledged.size(), rejected.size(),
                         tally.distinct(), tally.duplicates(), lost.size(), (System.nanoTime() - started) / 1_000_000);
                 assertThat(lost).as("acknowledged events never consumed").isEmpty();
                 assertThat(acknowledged.size() + rejected.size()).as("every publish completed one way or the other")
