@@ -11,5 +11,11 @@ public enum BusCapability {
     /** Several subscriptions of one group share events; separate groups each get all of them. */
     CONSUMER_GROUPS,
     /** Bytes on the wire that are not a CloudEvent reach {@link BusConsumer#poison(PoisonMessage)}. */
-    POISON_DETECTION
+    POISON_DETECTION,
+    /**
+     * A consumer may keep an event unacknowledged past its turn ({@link Acknowledgement#hold()}) without holding back
+     * later events of its key; a held event is redelivered to the group if its holder goes away. Correlated
+     * subscribers on a durable bus need this to keep the events they hold as durable as the bus.
+     */
+    HELD_ACKNOWLEDGEMENT
 }

@@ -22,6 +22,19 @@ public interface BusConsumer {
     CompletionStage<Void> deliver(CloudEvent event);
 
     /**
+     * Handles one event with control over its acknowledgement. Buses that declare
+     * {@link BusCapability#HELD_ACKNOWLEDGEMENT} call this method instead of {@link #deliver(CloudEvent)}; the
+     * default ignores {@code acknowledgement} (the stage alone decides, as with {@link #deliver(CloudEvent)}).
+     *
+     * @param event           the event
+     * @param acknowledgement lets the consumer {@link Acknowledgement#hold() hold} the event past its turn
+     * @return a stage whose normal completion ends the event's turn and, unless it is held, acknowledges it
+     */
+    default CompletionStage<Void> deliver(CloudEvent event, Acknowledgement acknowledgement) {
+        return deliver(event);
+    }
+
+    /**
      * Handles a message that could not be decoded as a CloudEvent. The default logs nothing and fails, which
      * makes the bus apply its own dead-letter rule; consumers that own a dead-letter sink override it.
      *
