@@ -69,6 +69,16 @@ class SourceProvidersTest {
     }
 
     @Test
+    void httpCallbackAllowlistEntriesAreCheckedAndNamed() {
+        assertThat(create("http", "h", Map.of("callback.allow", "https://hooks.example, http://127.0.0.1:*")))
+                .isInstanceOf(HttpSource.class);
+        assertThatThrownBy(() -> create("http", "h", Map.of("callback.allow", "https://hooks.example, gopher://x")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("key 'callback.allow'")
+                .hasMessageContaining("gopher://x");
+    }
+
+    @Test
     void mistakesNameTheSourceAndTheKey() {
         assertThatThrownBy(() -> create("cron", "c", Map.of()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("cron source 'c' needs key 'schedule'");

@@ -15,6 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +62,11 @@ public final class HttpSource implements EventSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSource.class);
 
+    static {
+        // before any server of this library exists: the JDK server reads the property once (see JdkServerTuning)
+        JdkServerTuning.preferNoDelay();
+    }
+
     /** Default limit of a request body: 1 MiB. */
     public static final long DEFAULT_MAX_BODY_SIZE = 1 << 20;
 
@@ -99,7 +107,9 @@ public final class HttpSource implements EventSource {
             throw new IllegalStateException("HTTP source '" + name() + "' is already started");
         }
         Executor executor = userExecutor != null ? userExecutor : (ownExecutor = defaultExecutor(name()));
-        HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(settings.callbackTimeout()).build();
+        // never follow a redirect: the answer to a callback could otherwise send the POST outside the allowlist
+        HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(settings.callbackTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         CallbackSender callbacks = new CallbackSender(client, context.scheduler(), settings.callbackAttempts(),
                 settings.callbackBackoff(), settings.callbackMaxBackoff(), settings.callbackTimeout(), counters, name());
         EventDecoder decoder = new EventDecoder(URI.create("urn:switchboard:http:" + name()), settings.maxBatchEvents());
@@ -225,7 +235,7 @@ public final class HttpSource implements EventSource {
     record Settings(String name, String host, int port, long maxBodySize, int maxBatchEvents, Duration requestTimeout,
                     Duration retryAfter, Duration shutdownGrace, String bearerToken, byte[] hmacSecret,
                     String signatureHeader, int callbackAttempts, Duration callbackBackoff, Duration callbackMaxBackoff,
-                    Duration callbackTimeout) {
+                    Duration callbackTimeout, CallbackAllowlist callbackAllowlist) {
         Authenticator authenticator() {
             return new Authenticator(bearerToken, hmacSecret, signatureHeader);
         }
@@ -248,6 +258,7 @@ public final class HttpSource implements EventSource {
         private Duration callbackBackoff = Duration.ofSeconds(1);
         private Duration callbackMaxBackoff = Duration.ofSeconds(30);
         private Duration callbackTimeout = Duration.ofSeconds(10);
+        private final List<String> callbackOrigins = new ArrayList<>();
         private Executor executor;
 
         private Builder(String name) {
@@ -367,6 +378,23 @@ public final class HttpSource implements EventSource {
         }
 
         /**
+         * Allows {@code POST /async-function} callers to name these origins in {@code X-Callback-Url}; adds to the
+         * origins of earlier calls. Without any, every asynchronous invocation is refused with 400, so that a caller
+         * cannot make the server POST to internal addresses. An origin is {@code scheme://host[:port]}: {@code http}
+         * or {@code https}; a host, or {@code *.example.com} for its subdomains; a port, {@code *} for any, or none for
+         * the scheme's default. Redirects answered to a callback are never followed.
+         *
+         * <pre>{@code builder.allowCallbacksTo("https://hooks.example.com", "https://*.partner.example", "http://127.0.0.1:*")}</pre>
+         */
+        public Builder allowCallbacksTo(String... origins) {
+            Objects.requireNonNull(origins, "origins");
+            List<String> entries = Arrays.asList(origins);
+            CallbackAllowlist.of(name, entries); // checks every entry now, where the mistake was made
+            callbackOrigins.addAll(entries);
+            return this;
+        }
+
+        /**
          * Handle requests on this executor instead of the default (virtual threads, or a bounded pool on Java 17).
          * The caller owns it and shuts it down after closing the source.
          */
@@ -378,7 +406,7 @@ public final class HttpSource implements EventSource {
         public HttpSource build() {
             return new HttpSource(new Settings(name, host, port, maxBodySize, maxBatchEvents, requestTimeout, retryAfter,
                     shutdownGrace, bearerToken, hmacSecret, signatureHeader, callbackAttempts, callbackBackoff,
-                    callbackMaxBackoff, callbackTimeout), executor);
+                    callbackMaxBackoff, callbackTimeout, CallbackAllowlist.of(name, callbackOrigins)), executor);
         }
 
         private Duration positive(String what, Duration d) {

@@ -17,13 +17,14 @@ import java.util.Set;
  * {@code shutdown-grace} (default 5s), {@code auth.bearer-token}, {@code auth.hmac-secret},
  * {@code auth.hmac-header} (default X-Signature-256), {@code callback.attempts} (default 5),
  * {@code callback.backoff} (default 1s), {@code callback.max-backoff} (default 30s), {@code callback.timeout}
- * (default 10s). Durations: {@code 90s}, {@code 1h30m} or ISO-8601. Stateless and thread-safe.
+ * (default 10s), {@code callback.allow} (comma-separated origins that {@code X-Callback-Url} may name, e.g.
+ * {@code https://hooks.example.com, http://127.0.0.1:*}; without it asynchronous invocations are refused). Durations: {@code 90s}, {@code 1h30m} or ISO-8601. Stateless and thread-safe.
  */
 public final class HttpSourceProvider implements EventSourceProvider {
 
     private static final Set<String> KEYS = Set.of("host", "port", "max-body-size", "max-batch-events",
             "request-timeout", "retry-after", "shutdown-grace", "auth.bearer-token", "auth.hmac-secret",
-            "auth.hmac-header", "callback.attempts", "callback.backoff", "callback.max-backoff", "callback.timeout");
+            "auth.hmac-header", "callback.attempts", "callback.backoff", "callback.max-backoff", "callback.timeout", "callback.allow");
 
     @Override
     public String type() {
@@ -73,6 +74,9 @@ public final class HttpSourceProvider implements EventSourceProvider {
             }
             if (c.has(key = "callback.timeout")) {
                 b.callbackTimeout(c.duration(key));
+            }
+            if (c.has(key = "callback.allow")) {
+                b.allowCallbacksTo(c.string(key).split("\\s*,\\s*"));
             }
         } catch (ConfigurationException e) {
             throw e.getMessage().contains("key '") ? e : c.invalid(key, e);

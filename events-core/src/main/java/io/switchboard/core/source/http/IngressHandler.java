@@ -269,20 +269,38 @@ final class IngressHandler implements HttpHandler {
         send(exchange, 202, null);
     }
 
-    private static URI callbackUrl(String value) throws HttpProblem {
+    private URI callbackUrl(String value) throws HttpProblem {
+        CallbackAllowlist allowlist = settings.callbackAllowlist();
+        if (allowlist.isEmpty()) {
+            throw HttpProblem.badRequest("callbacks-not-allowed", "HTTP source '" + settings.name() + "' allows no"
+                    + " callback origin, so asynchronous invocations are refused; allow the origins callers may name in"
+                    + " X-Callback-Url with HttpSource.Builder.allowCallbacksTo(\"https://hooks.example.com\") or the"
+                    + " provider key callback.allow, or call POST /function/{trigger} synchronously");
+        }
         if (value == null || value.isBlank()) {
             throw HttpProblem.badRequest("missing-callback-url",
                     "an asynchronous invocation needs an X-Callback-Url header naming where to POST the reply");
         }
+        URI uri = null;
         try {
-            URI uri = new URI(value.trim());
-            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
+            uri = new URI(value.trim());
         } catch (java.net.URISyntaxException e) {
             // reported below
         }
-        throw HttpProblem.badRequest("bad-callback-url", "X-Callback-Url '" + value + "' must be an absolute http(s) URL");
+        if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null) {
+            throw HttpProblem.badRequest("bad-callback-url", "X-Callback-Url '" + value + "' must be an absolute http(s) URL");
+        }
+        if (uri.getUserInfo() != null) {
+            throw HttpProblem.badRequest("bad-callback-url", "X-Callback-Url '" + value + "' must not carry user info");
+        }
+        if (!allowlist.allows(uri)) {
+            throw HttpProblem.badRequest("callback-not-allowed", "X-Callback-Url '" + value + "' is not in the callback"
+                    + " allowlist " + allowlist + " of HTTP source '" + settings.name() + "'; to allow it, add its origin ("
+                    + uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getRawAuthority()
+                    + ") with HttpSource.Builder.allowCallbacksTo or the provider key callback.allow");
+        }
+        return uri;
     }
 
     private HttpProblem invocationProblem(String trigger, Throwable cause) {

@@ -47,6 +47,7 @@ class HttpSourceTest {
 
     private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOOPBACK_ANY_PORT = "http://127.0.0.1:*";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -467,7 +468,7 @@ class HttpSourceTest {
     @Test
     void asyncFunctionAnswers202AndPostsTheReplyToTheCallbackUrl() throws Exception {
         CallbackReceiver receiver = new CallbackReceiver(0);
-        start(b -> b, Schedulers.system("test-callbacks"));
+        start(b -> b.allowCallbacksTo(LOOPBACK_ANY_PORT), Schedulers.system("test-callbacks"));
         ctx.onRequest("greet", e -> CompletableFuture.completedFuture(reply(e, "later")));
 
         HttpResponse<String> response = post("/async-function/greet",
@@ -487,7 +488,8 @@ class HttpSourceTest {
     @Test
     void asyncFunctionRetriesFailedCallbacksAndCountsGivenUpOnes() throws Exception {
         CallbackReceiver flaky = new CallbackReceiver(2); // answers 500 twice, then 200
-        start(b -> b.callbackRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)), Schedulers.system("test-callbacks"));
+        start(b -> b.callbackRetries(3, Duration.ofMillis(10), Duration.ofMillis(50)).allowCallbacksTo(LOOPBACK_ANY_PORT),
+                Schedulers.system("test-callbacks"));
         ctx.onRequest("t", e -> CompletableFuture.failedFuture(new RequestFailedException(Reason.NO_MATCH, "nothing matched")));
 
         assertThat(post("/async-function/t", Map.of("X-Callback-Url", flaky.url()), "x").statusCode()).isEqualTo(202);
@@ -504,6 +506,91 @@ class HttpSourceTest {
 
         problem(post("/async-function/t", Map.of(), "x"), 400);
         problem(post("/async-function/t", Map.of("X-Callback-Url", "not a url"), "x"), 400);
+    }
+
+    @Test
+    void asyncFunctionWithoutACallbackAllowlistIsRefusedWith400SayingHowToAllowIt() throws Exception {
+        CallbackReceiver receiver = new CallbackReceiver(0);
+        start(b -> b, Schedulers.system("test-callbacks"));
+        AtomicInteger invoked = new AtomicInteger();
+        ctx.onRequest("greet", e -> {
+            invoked.incrementAndGet();
+            return CompletableFuture.completedFuture(reply(e, "later"));
+        });
+
+        JsonNode p = problem(post("/async-function/greet", Map.of("X-Callback-Url", receiver.url()), "x"), 400);
+
+        assertThat(p.get("type").asText()).endsWith("callbacks-not-allowed");
+        assertThat(p.get("detail").asText()).contains("allowCallbacksTo").contains("callback.allow");
+        assertThat(invoked.get()).isZero();
+        assertThat(receiver.attempts.get()).isZero();
+    }
+
+    @Test
+    void callbackUrlsOutsideTheAllowlistAreRefusedWith400NamingTheOriginToAllow() throws Exception {
+        CallbackReceiver receiver = new CallbackReceiver(0);
+        int port = receiver.port();
+        start(b -> b.allowCallbacksTo("http://127.0.0.1:" + port, "https://*.hooks.example"), Schedulers.system("test-callbacks"));
+        AtomicInteger invoked = new AtomicInteger();
+        ctx.onRequest("greet", e -> {
+            invoked.incrementAndGet();
+            return CompletableFuture.completedFuture(reply(e, "later"));
+        });
+
+        JsonNode otherHost = problem(post("/async-function/greet",
+                Map.of("X-Callback-Url", "http://169.254.169.254/latest/meta-data"), "x"), 400);
+        assertThat(otherHost.get("type").asText()).endsWith("callback-not-allowed");
+        assertThat(otherHost.get("detail").asText()).contains("http://169.254.169.254").contains("allowCallbacksTo");
+        problem(post("/async-function/greet", Map.of("X-Callback-Url", "http://127.0.0.1:" + (port == 1 ? 2 : port - 1) + "/x"), "x"), 400);
+        problem(post("/async-function/greet", Map.of("X-Callback-Url", "https://127.0.0.1:" + port + "/x"), "x"), 400);
+        problem(post("/async-function/greet", Map.of("X-Callback-Url", "https://hooks.example/x"), "x"), 400);
+        problem(post("/async-function/greet", Map.of("X-Callback-Url", "http://127.0.0.1:" + port + "@internal.example/x"), "x"), 400);
+        assertThat(invoked.get()).isZero();
+
+        assertThat(post("/async-function/greet", Map.of("X-Callback-Url", receiver.url()), "x").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+    }
+
+    @Test
+    void theProviderKeyCallbackAllowListsTheOriginsCallbacksMayUse() throws Exception {
+        CallbackReceiver receiver = new CallbackReceiver(0);
+        source = (HttpSource) new HttpSourceProvider().create("webhooks", Map.of("port", "0",
+                "callback.allow", "https://hooks.example, http://127.0.0.1:" + receiver.port()));
+        ctx = new RecordingSourceContext("webhooks", Schedulers.system("test-callbacks"));
+        source.start(ctx);
+        toClose.add(source);
+        ctx.onRequest("greet", e -> CompletableFuture.completedFuture(reply(e, "later")));
+
+        problem(post("/async-function/greet", Map.of("X-Callback-Url", "http://127.0.0.1:1/x"), "x"), 400);
+        assertThat(post("/async-function/greet", Map.of("X-Callback-Url", receiver.url()), "x").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received.size() == 1);
+    }
+
+    @Test
+    void callbacksNeverFollowARedirect() throws Exception {
+        CallbackReceiver elsewhere = new CallbackReceiver(0);
+        HttpServer redirecting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger redirected = new AtomicInteger();
+        redirecting.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            redirected.incrementAndGet();
+            ex.getResponseHeaders().set("Location", elsewhere.url());
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        redirecting.start();
+        toClose.add(() -> redirecting.stop(0));
+        start(b -> b.callbackRetries(1, Duration.ofMillis(10), Duration.ofMillis(10)).allowCallbacksTo(LOOPBACK_ANY_PORT),
+                Schedulers.system("test-callbacks"));
+        ctx.onRequest("greet", e -> CompletableFuture.completedFuture(reply(e, "later")));
+
+        String url = "http://127.0.0.1:" + redirecting.getAddress().getPort() + "/callback";
+        assertThat(post("/async-function/greet", Map.of("X-Callback-Url", url), "x").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> source.stats().callbacksFailed() == 1);
+        assertThat(redirected.get()).isEqualTo(1);
+        assertThat(elsewhere.attempts.get()).isZero();
+        assertThat(source.stats().callbacksDelivered()).isZero();
     }
 
     /** A loopback HTTP server standing in for the caller's callback endpoint; fails its first N requests with 500. */
@@ -534,7 +621,11 @@ class HttpSourceTest {
         }
 
         String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/callback";
+            return "http://127.0.0.1:" + port() + "/callback";
+        }
+
+        int port() {
+            return server.getAddress().getPort();
         }
     }
 }
