@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -34,7 +36,11 @@ import java.util.regex.PatternSyntaxException;
  *       {@code {topic, partition, offset, timestamp, key, value, headers}} with key, value and header values in base64.</li>
  * </ul>
  * Delivery is at-least-once: offsets are committed only past events whose {@link SourceContext#emit} stage completed
- * normally; a failed emit is retried with backoff, never skipped. Records of one key are emitted in order.
+ * normally; a failed emit is retried with backoff, never skipped. Records of one key are emitted in order. With
+ * {@link Builder#suppressDuplicates} an event whose {@code source} + {@code id} was emitted within the window is
+ * skipped (its offset committed), which absorbs a producer's retries and the re-reads after a rebalance or restart
+ * of a member that had not committed yet (the memory is per member and in memory: records re-read by another member
+ * or after this JVM restarts are not recognised).
  *
  * <p>{@code start} and {@code close} are called by the runtime, never concurrently.
  */
@@ -56,6 +62,14 @@ public final class KafkaEventSource implements EventSource {
     public static final String RECORD_TYPE_KEY = "switchboard.record.type";
     public static final String CONCURRENCY = "switchboard.concurrency";
     public static final String MAX_IN_FLIGHT = "switchboard.max.in.flight";
+    /** Enables duplicate suppression with this window (ISO-8601 such as {@code PT10M}, or milliseconds). */
+    public static final String DUPLICATES_WINDOW = "switchboard.duplicates.window";
+    /** The most event identities duplicate suppression remembers; default 100000. */
+    public static final String DUPLICATES_CAPACITY = "switchboard.duplicates.capacity";
+    /** How long a revoked partition's emits under way may finish before the rebalance goes on; default PT2S. */
+    public static final String REVOKE_TIMEOUT = "switchboard.revoke.timeout";
+    private static final List<String> OWN_KEYS = List.of(TOPICS, TOPIC_PATTERN, BATCH_SIZE, RECORD_TYPE_KEY, CONCURRENCY,
+            MAX_IN_FLIGHT, DUPLICATES_WINDOW, DUPLICATES_CAPACITY, REVOKE_TIMEOUT);
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -70,6 +84,10 @@ public final class KafkaEventSource implements EventSource {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration closeTimeout;
+    private final Duration revokeTimeout;
+    private final Duration duplicatesWindow;
+    private final int duplicatesCapacity;
+    private final LongAdder duplicatesSuppressed = new LongAdder();
     private ConsumerLoop loop;
 
     private KafkaEventSource(Builder b) {
@@ -83,6 +101,9 @@ public final class KafkaEventSource implements EventSource {
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.closeTimeout = b.closeTimeout;
+        this.revokeTimeout = b.revokeTimeout;
+        this.duplicatesWindow = b.duplicatesWindow;
+        this.duplicatesCapacity = b.duplicatesCapacity;
         Map<String, Object> p = new LinkedHashMap<>(b.properties);
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         p.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "switchboard-source-" + name);
@@ -98,7 +119,8 @@ public final class KafkaEventSource implements EventSource {
     /**
      * A source from text settings, as given to {@link KafkaEventSourceProvider}: {@code bootstrap.servers} (required),
      * {@value #TOPICS} (comma-separated) or {@value #TOPIC_PATTERN}, {@value #BATCH_SIZE}, {@value #RECORD_TYPE_KEY},
-     * {@value #CONCURRENCY}, {@value #MAX_IN_FLIGHT}; every other key is a Kafka consumer property
+     * {@value #CONCURRENCY}, {@value #MAX_IN_FLIGHT}, {@value #DUPLICATES_WINDOW}, {@value #DUPLICATES_CAPACITY},
+     * {@value #REVOKE_TIMEOUT}; every other key is a Kafka consumer property
      * (e.g. {@code group.id}, default {@code switchboard-source-<name>}).
      *
      * @throws ConfigurationException naming the key whose value is invalid
@@ -106,6 +128,8 @@ public final class KafkaEventSource implements EventSource {
     public static KafkaEventSource fromMap(String name, Map<String, String> config) {
         Objects.requireNonNull(config, "config");
         Builder b = builder(name);
+        Duration duplicatesWindow = null;
+        Integer duplicatesCapacity = null;
         for (Map.Entry<String, String> e : config.entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
@@ -124,14 +148,23 @@ public final class KafkaEventSource implements EventSource {
                 case RECORD_TYPE_KEY -> b.recordType(value);
                 case CONCURRENCY -> b.concurrency(KafkaBusConfig.Texts.integer(key, value));
                 case MAX_IN_FLIGHT -> b.maxInFlight(KafkaBusConfig.Texts.integer(key, value));
+                case DUPLICATES_WINDOW -> duplicatesWindow = KafkaBusConfig.Texts.duration(key, value);
+                case DUPLICATES_CAPACITY -> duplicatesCapacity = KafkaBusConfig.Texts.integer(key, value);
+                case REVOKE_TIMEOUT -> b.revokeTimeout(KafkaBusConfig.Texts.duration(key, value));
                 default -> {
                     if (key.startsWith("switchboard.")) {
-                        throw new ConfigurationException("unknown Kafka source setting '" + key + "'; known: " + List.of(
-                                TOPICS, TOPIC_PATTERN, BATCH_SIZE, RECORD_TYPE_KEY, CONCURRENCY, MAX_IN_FLIGHT));
+                        throw new ConfigurationException("unknown Kafka source setting '" + key + "'; known: " + OWN_KEYS);
                     }
                     b.property(key, value);
                 }
             }
+        }
+        if (duplicatesCapacity != null && duplicatesWindow == null) {
+            throw new ConfigurationException("Kafka source '" + name + "': " + DUPLICATES_CAPACITY + " is set but "
+                    + DUPLICATES_WINDOW + " is not; set the window (e.g. PT10M) to turn duplicate suppression on");
+        }
+        if (duplicatesWindow != null) {
+            b.suppressDuplicates(duplicatesWindow, duplicatesCapacity != null ? duplicatesCapacity : b.duplicatesCapacity);
         }
         return b.build();
     }
@@ -151,9 +184,21 @@ public final class KafkaEventSource implements EventSource {
         Map<String, Object> config = new LinkedHashMap<>(consumerConfig);
         config.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         ConsumerLoop.Settings settings = new ConsumerLoop.Settings(concurrency, maxInFlight, Duration.ofMillis(100),
-                Duration.ofSeconds(2), closeTimeout, initialBackoff, maxBackoff, context.scheduler());
-        WorkHandler emit = work -> context.emit(work.decoded != null ? (io.cloudevents.CloudEvent) work.decoded
-                : remember(work));
+                revokeTimeout, closeTimeout, initialBackoff, maxBackoff, context.scheduler());
+        DuplicateFilter duplicates = duplicatesWindow == null ? null
+                : new DuplicateFilter(context.scheduler(), duplicatesWindow, duplicatesCapacity);
+        WorkHandler emit = work -> {
+            io.cloudevents.CloudEvent event = work.decoded != null ? (io.cloudevents.CloudEvent) work.decoded : remember(work);
+            if (duplicates == null) {
+                return context.emit(event);
+            }
+            if (duplicates.alreadyHandled(event)) {
+                duplicatesSuppressed.increment();
+                return CompletableFuture.completedFuture(null); // settled: its offset is committed like an emitted one
+            }
+            // remembered only once accepted: a failed emit is retried and must not meet itself as a duplicate
+            return context.emit(event).thenRun(() -> duplicates.handled(event));
+        };
         loop = new ConsumerLoop(clientId, config, topics, pattern, batchSize > 1 ? this::batches : ConsumerLoop.ONE_PER_RECORD,
                 emit, settings).start();
     }
@@ -175,6 +220,16 @@ public final class KafkaEventSource implements EventSource {
         }
     }
 
+    /** Events skipped as duplicates since this source was built (0 unless {@link Builder#suppressDuplicates} is set). */
+    public long duplicatesSuppressed() {
+        return duplicatesSuppressed.sum();
+    }
+
+    /** The revoke timeout in effect (for tests of the configuration). */
+    Duration revokeTimeout() {
+        return revokeTimeout;
+    }
+
     @Override
     public void close() {
         if (loop != null) {
@@ -185,7 +240,8 @@ public final class KafkaEventSource implements EventSource {
 
     @Override
     public String toString() {
-        return "KafkaEventSource{" + name + ", topics=" + (pattern != null ? pattern : topics) + ", batchSize=" + batchSize + "}";
+        return "KafkaEventSource{" + name + ", topics=" + (pattern != null ? pattern : topics) + ", batchSize=" + batchSize
+                + (duplicatesWindow != null ? ", duplicatesWindow=" + duplicatesWindow : "") + "}";
     }
 
     /** Builds a {@link KafkaEventSource}; setters check their argument, {@link #build()} the whole. Not thread-safe. */
@@ -201,6 +257,9 @@ public final class KafkaEventSource implements EventSource {
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration revokeTimeout = Duration.ofSeconds(2);
+        private Duration duplicatesWindow;
+        private int duplicatesCapacity = 100_000;
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
         private Builder(String name) {
@@ -293,6 +352,38 @@ public final class KafkaEventSource implements EventSource {
                 throw new ConfigurationException("Kafka source '" + name + "': close timeout must be positive, got " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * When partitions are revoked (a rebalance, a member leaving), how long their emits under way may finish
+         * before the source lets the rebalance go on; what has not finished by then is emitted again by the new
+         * owner (at-least-once). Default 2 s; keep it well below {@code max.poll.interval.ms}.
+         */
+        public Builder revokeTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigurationException("Kafka source '" + name + "': revoke timeout must be positive, got " + timeout);
+            }
+            this.revokeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Skip an event whose {@code source} + {@code id} (the CloudEvents identity; for a wrapped record
+         * {@code topic-partition-offset}) this source emitted within {@code window}, remembering at most
+         * {@code capacity} identities (the oldest are forgotten first). Off by default. The memory is this member's
+         * and in memory only; a skipped event's offset is committed like an emitted one.
+         */
+        public Builder suppressDuplicates(Duration window, int capacity) {
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new ConfigurationException("Kafka source '" + name + "': duplicate window must be positive, got " + window);
+            }
+            if (capacity < 1) {
+                throw new ConfigurationException("Kafka source '" + name + "': duplicate capacity must be at least 1, got "
+                        + capacity);
+            }
+            this.duplicatesWindow = window;
+            this.duplicatesCapacity = capacity;
             return this;
         }
 

@@ -168,6 +168,49 @@ class KafkaEventSourceTest {
     }
 
     @Test
+    void withDuplicateSuppressionAnEventSeenWithinTheWindowIsSkippedAndItsOffsetCommitted() throws Exception {
+        String topic = TestEvents.unique("dupes");
+        String group = TestEvents.unique("dupes-group");
+        List<CloudEvent> events = sdkEvents(2);
+        // a producer retry: the same CloudEvent (source + id) written twice, around another one
+        writeWithSdkSerializer(topic, Encoding.BINARY, List.of(events.get(0), events.get(1), events.get(0)));
+        try (RecordingSourceContext context = new RecordingSourceContext();
+             KafkaEventSource source = KafkaEventSource.builder("dupes").bootstrapServers(kafka.bootstrapServers())
+                     .topics(topic).property("group.id", group).concurrency(1)
+                     .suppressDuplicates(Duration.ofMinutes(10), 1000).build()) {
+            source.start(context);
+            await().atMost(WAIT).until(() -> source.duplicatesSuppressed() == 1);
+            assertThat(context.accepted).extracting(CloudEvent::getId).containsExactlyInAnyOrder("sdk-0", "sdk-1");
+            assertThat(context.attempts).as("the duplicate never reached the runtime").hasSize(2);
+        }
+
+        writeWithSdkSerializer(topic, Encoding.BINARY, sdkEvents(3).subList(2, 3));
+        try (RecordingSourceContext context = new RecordingSourceContext();
+             KafkaEventSource source = KafkaEventSource.builder("dupes").bootstrapServers(kafka.bootstrapServers())
+                     .topics(topic).property("group.id", group).build()) {
+            source.start(context);
+            await().atMost(WAIT).until(() -> !context.accepted.isEmpty());
+            await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> context.accepted.size() == 1);
+            assertThat(context.accepted).extracting(CloudEvent::getId)
+                    .as("the skipped duplicate's offset was committed, so a restart resumes after it").containsExactly("sdk-2");
+        }
+    }
+
+    @Test
+    void withoutDuplicateSuppressionEveryRecordIsEmitted() throws Exception {
+        String topic = TestEvents.unique("no-dedupe");
+        List<CloudEvent> events = sdkEvents(1);
+        writeWithSdkSerializer(topic, Encoding.BINARY, List.of(events.get(0), events.get(0)));
+        try (RecordingSourceContext context = new RecordingSourceContext();
+             KafkaEventSource source = KafkaEventSource.builder("no-dedupe").bootstrapServers(kafka.bootstrapServers())
+                     .topics(topic).build()) {
+            source.start(context);
+            await().atMost(WAIT).until(() -> context.accepted.size() == 2);
+            assertThat(source.duplicatesSuppressed()).isZero();
+        }
+    }
+
+    @Test
     void aPatternSubscribesToEveryMatchingTopic() throws Exception {
         String prefix = TestEvents.unique("pattern");
         kafka.send(prefix + ".a", null, "a".getBytes(StandardCharsets.UTF_8), List.of());
