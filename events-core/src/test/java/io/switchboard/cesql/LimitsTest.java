@@ -75,7 +75,8 @@ class LimitsTest {
             }
         }, "small-stack", 256 * 1024);
         small.start();
-        small.join();
+        small.join(30_000);
+        assertThat(small.isAlive()).as("thread " + small.getName() + " finished within 30 s").isFalse();
         assertThat(outcome.get()).isEqualTo(new Object[] {2, true, 1});
     }
 

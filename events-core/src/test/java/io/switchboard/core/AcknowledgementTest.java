@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.internal.testing.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +56,7 @@ class AcknowledgementTest {
                 .sink(Sink.firing(batches::add)).build())) {
             List<CloudEvent> events = List.of(event("x", "same"), event("x", "same"), event("x", "same"));
             for (CloudEvent e : events) {
-                sb.publish(e).toCompletableFuture().join();
+                sb.publish(e).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             }
             awaitAcknowledged(sb, 3);
             assertThat(batches).as("the batch waits for its size or time").isEmpty();
@@ -75,7 +76,7 @@ class AcknowledgementTest {
             CloudEvent last = null;
             for (int i = 1; i <= 3; i++) {
                 last = event("x", "same");
-                sb.publish(last).toCompletableFuture().join();
+                sb.publish(last).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
                 awaitAcknowledged(sb, i);
                 time.advance(Duration.ofSeconds(1));
             }
@@ -97,8 +98,8 @@ class AcknowledgementTest {
         List<Firing> batches = new CopyOnWriteArrayList<>();
         Switchboard sb = start(Subscriber.builder("s").batch(10, Duration.ofSeconds(5))
                 .sink(Sink.firing(batches::add)).build());
-        sb.publish(event("x", "a")).toCompletableFuture().join();
-        sb.publish(event("x", "b")).toCompletableFuture().join();
+        sb.publish(event("x", "a")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+        sb.publish(event("x", "b")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         awaitAcknowledged(sb, 2);
 
         DrainReport report = sb.shutdown();
@@ -128,7 +129,7 @@ class AcknowledgementTest {
                     parked.add(e);
                 })).build())) {
             CloudEvent e = event("x", "k");
-            sb.publish(e).toCompletableFuture().join();
+            sb.publish(e).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(PATIENCE).until(() -> deadLetterCalls.get() == 1 && time.pendingTasks() > 0);
             assertThat(bus.pending()).as("left unacknowledged").isEqualTo(1);
             assertThat(parked).isEmpty();

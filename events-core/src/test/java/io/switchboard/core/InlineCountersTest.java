@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +38,9 @@ class InlineCountersTest {
                 .build().start()) {
             String[] subjects = {"ok", "skip", "bad", "ok", "skip", "ok", "bad", "skip", "skip"};
             for (String subject : subjects) {
-                sb.publish(event("x", "/test", subject)).toCompletableFuture().exceptionally(t -> null).join();
+                sb.publish(event("x", "/test", subject)).toCompletableFuture().exceptionally(t -> null).orTimeout(30, TimeUnit.SECONDS).join();
             }
-            sb.publish(event("y", "/test", "ok")).toCompletableFuture().join();
+            sb.publish(event("y", "/test", "ok")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 5
                     && sb.runtime().stats("t", "s").delivered() + sb.runtime().stats("t", "s").failed() == 5);
             SubscriberStats stats = sb.runtime().stats("t", "s");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ class InlineFastPathTest {
                                     }
                                 }).build()).build())
                 .build().start()) {
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1 && time.pendingTasks() > 0);
             time.advance(Duration.ofSeconds(1));
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2 && time.pendingTasks() > 0);
@@ -63,7 +64,7 @@ class InlineFastPathTest {
                                     }
                                 }).build()).build())
                 .build().start()) {
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1 && time.pendingTasks() > 0);
             time.advance(Duration.ofSeconds(1));
             await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2 && time.pendingTasks() > 0);
@@ -85,7 +86,7 @@ class InlineFastPathTest {
                                     throw new IllegalStateException("never");
                                 }).build()).build())
                 .build().start()) {
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> sb.runtime().stats("t", "s").deadLettered() == 1);
             assertThat(calls.get()).isEqualTo(1);
             assertThat(sb.runtime().stats("t", "s").failed()).isEqualTo(1);

@@ -62,7 +62,7 @@ class LiveReconfigurationTest {
                     for (int i = 0; i < PER_PUBLISHER || !replaced.get(); i++) {
                         CloudEvent e = event("tick", "/test", "k" + (i % 32));
                         published.add(e.getId());
-                        sb.publish(e).toCompletableFuture().join();
+                        sb.publish(e).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
                         if (i == 0) {
                             publishing.countDown();
                         }

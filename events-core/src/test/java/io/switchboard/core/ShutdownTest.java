@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,14 +30,14 @@ class ShutdownTest {
                         }).build()).build())
                 .build().start();
         for (int i = 0; i < 200; i++) {
-            sb.publish(event("x", "/test", "k")).toCompletableFuture().join();
+            sb.publish(event("x", "/test", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         }
         DrainReport report = sb.shutdown();
         assertThat(report.complete()).as(report.toString()).isTrue();
         assertThat(handled.get()).isEqualTo(200);
         assertThat(sb.shutdown()).isSameAs(report);
         assertThat(sb.drainReport()).isSameAs(report);
-        assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().join()).hasMessageContaining("closed");
+        assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join()).hasMessageContaining("closed");
         assertThatThrownBy(() -> sb.addTrigger(Trigger.builder("late").input("in", null)
                 .subscriber("s", null, Sink.handler(e -> { })).build())).hasMessageContaining("closed");
     }
@@ -49,13 +50,13 @@ class ShutdownTest {
                 .trigger(Trigger.builder("t").input("in", null)
                         .subscriber(Subscriber.builder("stuck").concurrency(1).handler(e -> {
                             entered.countDown();
-                            release.await();
+                            release.await(30, TimeUnit.SECONDS);
                         }).build()).build())
                 .build().start();
         for (int i = 0; i < 3; i++) {
-            sb.publish(event("x", "/test", "k")).toCompletableFuture().join();
+            sb.publish(event("x", "/test", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         }
-        entered.await();
+        assertThat(entered.await(30, TimeUnit.SECONDS)).as("the handler started").isTrue();
         DrainReport report = sb.shutdown();
         release.countDown();
         assertThat(report.complete()).isFalse();
@@ -70,7 +71,7 @@ class ShutdownTest {
         Switchboard sb = Switchboard.builder()
                 .trigger(Trigger.builder("t").input("in", null).subscriber("s", null, Sink.handler(e -> { })).build())
                 .build().start();
-        sb.publish(event("x")).toCompletableFuture().join();
+        sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         sb.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t))

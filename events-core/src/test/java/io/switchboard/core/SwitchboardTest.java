@@ -41,9 +41,9 @@ class SwitchboardTest {
                         .subscriber("h", null, Sink.handler(e -> paid.add(e.getId()))).build())
                 .build().start()) {
             CloudEvent c = event("order.created"), p = event("order.paid"), other = event("other");
-            sb.publish(c).toCompletableFuture().join();
-            sb.publish(p).toCompletableFuture().join();
-            sb.publish(other).toCompletableFuture().join();
+            sb.publish(c).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            sb.publish(p).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            sb.publish(other).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> created.size() == 1 && paid.size() == 1);
             assertThat(created).containsExactly(c.getId());
             assertThat(paid).containsExactly(p.getId());
@@ -62,21 +62,21 @@ class SwitchboardTest {
                         .subscriber(Subscriber.builder("h").inline().handler(e -> onDefault.add(e.getId())).build())
                         .build())
                 .build().start()) {
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> onDefault.size() == 1);
 
             sb.addTrigger(Trigger.builder("b").bus("other").input("in", "type = 'x'")
                     .subscriber(Subscriber.builder("h").inline().handler(e -> onOther.add(e.getId())).build())
                     .build());
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> onDefault.size() == 2 && onOther.size() == 1);
 
-            sb.removeTrigger("a").toCompletableFuture().join();
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.removeTrigger("a").toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> onOther.size() == 2);
             assertThat(onDefault).hasSize(2);
             sb.close();
-            assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().join())
+            assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("closed");
         }
     }
@@ -84,7 +84,7 @@ class SwitchboardTest {
     @Test
     void publish_before_start_is_rejected_with_the_fix() {
         try (Switchboard sb = Switchboard.builder().build()) {
-            assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().join())
+            assertThatThrownBy(() -> sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("call start()");
         }
     }
@@ -104,7 +104,7 @@ class SwitchboardTest {
                         .subscriber("h", null, Sink.handler(e -> got.add(e.getId()))).build())
                 .build().start();
         CloudEvent e = event("tick");
-        context.get().emit(e).toCompletableFuture().join();
+        context.get().emit(e).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
         assertThat(context.get().sourceName()).isEqualTo("ticks");
         DrainReport report = sb.shutdown();
@@ -120,9 +120,9 @@ class SwitchboardTest {
                         .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("pong").build()))
                         .build())
                 .build().start()) {
-            CloudEvent reply = sb.request(event("ping"), Duration.ofSeconds(5)).toCompletableFuture().join();
+            CloudEvent reply = sb.request(event("ping"), Duration.ofSeconds(5)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             assertThat(reply.getType()).isEqualTo("pong");
-            assertThatThrownBy(() -> sb.request(event("nothing"), Duration.ofSeconds(5)).toCompletableFuture().join())
+            assertThatThrownBy(() -> sb.request(event("nothing"), Duration.ofSeconds(5)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                     .hasCauseInstanceOf(RequestFailedException.class).hasMessageContaining("matched no replying subscriber");
         }
     }
@@ -146,7 +146,7 @@ class SwitchboardTest {
                                 .deliveryPolicy(io.switchboard.api.DeliveryPolicy.noRetries()).build()).build())
                 .build().start()) {
             assertThat(reason(sb, "two")).isEqualTo(RequestFailedException.Reason.SEVERAL_MATCHES);
-            assertThatThrownBy(() -> sb.request(event("two"), Duration.ofSeconds(1)).toCompletableFuture().join())
+            assertThatThrownBy(() -> sb.request(event("two"), Duration.ofSeconds(1)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                     .hasMessageContaining("a/r").hasMessageContaining("b/r");
             assertThat(reason(sb, "fail")).isEqualTo(RequestFailedException.Reason.HANDLER_FAILED);
             assertThat(reason(sb, "silent")).isEqualTo(RequestFailedException.Reason.NO_REPLY);
@@ -156,13 +156,13 @@ class SwitchboardTest {
             time.advance(Duration.ofSeconds(2));
             assertThatThrownBy(slow::join).cause().isInstanceOf(RequestFailedException.class)
                     .hasMessageContaining("did not reply within PT2S");
-            assertThat(slow.handle((v, e) -> ((RequestFailedException) e).reason()).join())
+            assertThat(slow.handle((v, e) -> ((RequestFailedException) e).reason()).orTimeout(30, TimeUnit.SECONDS).join())
                     .isEqualTo(RequestFailedException.Reason.TIMEOUT);
         }
     }
 
     private static RequestFailedException.Reason reason(Switchboard sb, String type) {
-        Throwable t = sb.request(event(type), Duration.ofSeconds(1)).toCompletableFuture().handle((v, e) -> e).join();
+        Throwable t = sb.request(event(type), Duration.ofSeconds(1)).toCompletableFuture().handle((v, e) -> e).orTimeout(30, TimeUnit.SECONDS).join();
         if (t instanceof java.util.concurrent.CompletionException) {
             t = t.getCause();
         }
@@ -177,7 +177,7 @@ class SwitchboardTest {
                 .trigger(Trigger.builder("t").bus("orders").input("in", "type = 'x'")
                         .subscriber("h", null, Sink.handler(e -> got.add(e.getId()))).build())
                 .build().start()) {
-            sb.publish(event("x")).toCompletableFuture().join();
+            sb.publish(event("x")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
             assertThat(sb.runtime().buses()).isEqualTo(Map.of("default", "memory", "orders", "memory"));
         } finally {
@@ -199,9 +199,9 @@ class SwitchboardTest {
                         .subscriber("r", null, Sink.replying(e -> CloudEventBuilder.v1(e).withType("other").build())).build())
                 .build().start()) {
             SourceContext context = sb.sourceContext("webhook");
-            assertThat(context.request("quote", event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join().getType())
+            assertThat(context.request("quote", event("ask"), Duration.ofSeconds(5)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join().getType())
                     .isEqualTo("quote");
-            assertThatThrownBy(() -> sb.request(event("ask"), Duration.ofSeconds(5)).toCompletableFuture().join())
+            assertThatThrownBy(() -> sb.request(event("ask"), Duration.ofSeconds(5)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                     .hasMessageContaining("matched no replying subscriber"); // 'app' is not 'webhook'
             assertThat(context.scheduler()).isSameAs(sb.scheduler());
         }
@@ -220,7 +220,7 @@ class SwitchboardTest {
             for (int i = 0; i < 400; i++) {
                 CloudEvent e = event("x", "/test", "k" + (i % 8));
                 published.computeIfAbsent(e.getSubject(), k -> new java.util.ArrayList<>()).add(e.getId());
-                sb.publish(e).toCompletableFuture().join();
+                sb.publish(e).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> bySubject.values().stream().mapToInt(List::size).sum() == 400);
             assertThat(bySubject).isEqualTo(published);

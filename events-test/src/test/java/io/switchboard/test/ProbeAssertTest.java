@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.test.SwitchboardAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -92,7 +93,7 @@ class ProbeAssertTest {
         Sink sink = probe.replying(request -> Events.event("order.quoted").subject(request.getSubject()).build());
 
         CloudEvent reply = ((Sink.Invoke) sink).invoker().invoke(firing(Events.event("order.quote").subject("o-9").build()))
-                .toCompletableFuture().join();
+                .toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
 
         SwitchboardAssertions.assertThat(reply).hasType("order.quoted").hasSubject("o-9");
         assertThat(probe).received(1).ofType("order.quote");
@@ -112,7 +113,7 @@ class ProbeAssertTest {
 
     static void deliver(Sink sink, CloudEvent event) throws Exception {
         try {
-            ((Sink.Invoke) sink).invoker().invoke(firing(event)).toCompletableFuture().join();
+            ((Sink.Invoke) sink).invoker().invoke(firing(event)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         } catch (java.util.concurrent.CompletionException e) {
             throw (Exception) e.getCause();
         }

@@ -62,7 +62,7 @@ class InMemoryEventBusTest {
         bus.subscribe("orders", "a", e -> { a2.add(e.getId()); return CompletableFuture.completedFuture(null); });
         bus.subscribe("orders", "b", e -> { b.add(e.getId()); return CompletableFuture.completedFuture(null); });
         for (int i = 0; i < 200; i++) {
-            bus.publish("orders", event("e" + i, "k" + i)).toCompletableFuture().join();
+            bus.publish("orders", event("e" + i, "k" + i)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> b.size() == 200 && a1.size() + a2.size() == 200);
         assertThat(a1).doesNotContainAnyElementsOf(a2);
@@ -138,12 +138,12 @@ class InMemoryEventBusTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Void> blocked = new CompletableFuture<>();
         bus.subscribe("t", "g", e -> blocked);
-        bus.publish("t", event("1", "k")).toCompletableFuture().join();
+        bus.publish("t", event("1", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending("t", "g") == 1 && bus.pending() == 1);
         // the first event is in flight; two more fill the ring
-        bus.publish("t", event("2", "k")).toCompletableFuture().join();
-        bus.publish("t", event("3", "k")).toCompletableFuture().join();
-        assertThatThrownBy(() -> bus.publish("t", event("4", "k")).toCompletableFuture().join())
+        bus.publish("t", event("2", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+        bus.publish("t", event("3", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+        assertThatThrownBy(() -> bus.publish("t", event("4", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                 .hasCauseInstanceOf(PublishRejectedException.class)
                 .hasMessageContaining("topic 't'").hasMessageContaining("group 'g'").hasMessageContaining("capacity(");
         release.countDown();
@@ -165,7 +165,7 @@ class InMemoryEventBusTest {
             String key = "key" + p;
             publishers.execute(() -> {
                 for (int i = 0; i < 1000; i++) {
-                    bus.publish("t", event(key + ":" + i, key)).toCompletableFuture().join();
+                    bus.publish("t", event(key + ":" + i, key)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
                 }
             });
         }
@@ -214,10 +214,10 @@ class InMemoryEventBusTest {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         bus = InMemoryEventBus.create();
         bus.subscribe("t", "g", e -> CompletableFuture.completedFuture(null));
-        bus.publish("t", event("1", "k")).toCompletableFuture().join();
+        bus.publish("t", event("1", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> bus.pending() == 0);
         bus.close();
-        assertThatThrownBy(() -> bus.publish("t", event("2", "k")).toCompletableFuture().join())
+        assertThatThrownBy(() -> bus.publish("t", event("2", "k")).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join())
                 .hasCauseInstanceOf(PublishRejectedException.class).hasMessageContaining("closed");
         await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !before.contains(t))

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.internal.delivery.DeliveryFixture.firing;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,7 +81,7 @@ class AttemptsTest {
         f.advanceMillis(200);
 
         assertThat(stage).isCompletedExceptionally();
-        assertThat(stage.handle((v, t) -> t).join()).isInstanceOf(IllegalStateException.class).hasMessage("warehouse down");
+        assertThat(stage.handle((v, t) -> t).orTimeout(30, TimeUnit.SECONDS).join()).isInstanceOf(IllegalStateException.class).hasMessage("warehouse down");
         assertThat(attempts).hasSize(3);
         assertThat(deadLetters).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -156,7 +157,7 @@ class AttemptsTest {
         f.advanceMillis(1000);
 
         assertThat(stage).isCompletedExceptionally();
-        assertThat(stage.handle((v, t) -> t).join()).isInstanceOf(TimeoutException.class);
+        assertThat(stage.handle((v, t) -> t).orTimeout(30, TimeUnit.SECONDS).join()).isInstanceOf(TimeoutException.class);
         CloudEvent dead = deadLetters.get(0).event();
         assertThat(dead.getExtension("dlerrortype")).isEqualTo(TimeoutException.class.getName());
         assertThat((String) dead.getExtension("dlerror")).contains("attempt 2 of subscriber 'ship' of trigger 'orders'")
@@ -210,7 +211,7 @@ class AttemptsTest {
         DeliveryPipeline p = f.pipeline(failingTimes(99, new IllegalStateException("down")),
                 b -> b.deliveryPolicy(DeliveryPolicy.noRetries()));
         CompletableFuture<CloudEvent> stage = p.deliver(firing(TestEvents.event("a", "o1"))).toCompletableFuture();
-        assertThat(stage.handle((v, t) -> t).join()).isInstanceOf(IllegalStateException.class).hasMessage("down");
+        assertThat(stage.handle((v, t) -> t).orTimeout(30, TimeUnit.SECONDS).join()).isInstanceOf(IllegalStateException.class).hasMessage("down");
         assertThat(f.counters.deadLettered.sum()).isEqualTo(1);
         assertThat(f.counters.failed.sum()).isEqualTo(1);
     }
@@ -222,7 +223,7 @@ class AttemptsTest {
                     throw new IllegalStateException("dlq down");
                 })));
         CompletableFuture<CloudEvent> stage = p.deliver(firing(TestEvents.event("a", "o1"))).toCompletableFuture();
-        Throwable failure = stage.handle((v, t) -> t).join();
+        Throwable failure = stage.handle((v, t) -> t).orTimeout(30, TimeUnit.SECONDS).join();
         assertThat(failure).isInstanceOf(DeadLetterException.class).hasMessageContaining("dlq down")
                 .hasRootCauseMessage("dlq down");
         assertThat(failure.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("down"));

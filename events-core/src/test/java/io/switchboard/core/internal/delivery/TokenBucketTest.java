@@ -59,7 +59,8 @@ class TokenBucketTest {
             thread.start();
         }
         for (Thread thread : threads) {
-            thread.join();
+            thread.join(30_000);
+            assertThat(thread.isAlive()).as("thread " + thread.getName() + " finished within 30 s").isFalse();
         }
         List<Long> sorted = new ArrayList<>(slots);
         Collections.sort(sorted);

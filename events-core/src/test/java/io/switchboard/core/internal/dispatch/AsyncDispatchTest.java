@@ -75,6 +75,26 @@ class AsyncDispatchTest {
     }
 
     @Test
+    void two_keys_are_in_their_handlers_at_the_same_time() throws Exception {
+        // each key's first event waits inside the handler until the other key's has arrived there too: this can
+        // only succeed if the two keys really run in parallel (a serialising dispatch would time both out)
+        CountDownLatch bothInside = new CountDownLatch(2);
+        Map<String, Boolean> metTheOther = new ConcurrentHashMap<>();
+        SubscriberDispatch d = Fixtures.dispatch(Subscriber.builder("s").concurrency(2).queueCapacity(16)
+                .handler(e -> {
+                    bothInside.countDown();
+                    metTheOther.put(e.getSubject(), bothInside.await(10, TimeUnit.SECONDS));
+                }).build(), executor);
+        TopicRouter router = Fixtures.router(d);
+
+        router.deliver(event("t", "a"));
+        router.deliver(event("t", "b"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metTheOther.size() == 2);
+        assertThat(metTheOther).containsEntry("a", true).containsEntry("b", true);
+    }
+
+    @Test
     void an_ordering_extension_orders_by_its_value() {
         List<Object> seen = Collections.synchronizedList(new ArrayList<>());
         SubscriberDispatch d = Fixtures.dispatch(Subscriber.builder("s").orderingKey("orderid").concurrency(3)
@@ -107,7 +127,7 @@ class AsyncDispatchTest {
         SubscriberDispatch d = Fixtures.dispatch(Subscriber.builder("slow").concurrency(1).queueCapacity(1)
                 .whenFull(FullQueuePolicy.fail()).handler(e -> {
                     entered.countDown();
-                    release.await();
+                    release.await(30, TimeUnit.SECONDS);
                 }).build(), executor);
         TopicRouter router = Fixtures.router(d);
         CompletionStage<Void> first = router.deliver(event("t", "k"));
@@ -135,7 +155,7 @@ class AsyncDispatchTest {
         SubscriberDispatch d = Fixtures.dispatch(Subscriber.builder("slow").concurrency(1).queueCapacity(1)
                 .whenFull(FullQueuePolicy.block(Duration.ofMillis(100))).handler(e -> {
                     entered.countDown();
-                    release.await();
+                    release.await(30, TimeUnit.SECONDS);
                 }).build(), executor);
         TopicRouter router = Fixtures.router(d);
         router.deliver(event("t", "k"));
@@ -162,7 +182,8 @@ class AsyncDispatchTest {
         releaser.start();
         CompletionStage<Void> waited = router2.deliver(event("t", "k"));
         waited.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        releaser.join();
+        releaser.join(30_000);
+        assertThat(releaser.isAlive()).as("thread " + releaser.getName() + " finished within 30 s").isFalse();
         assertThat(patient.counters().rejected.sum()).isZero();
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,7 +46,7 @@ class MpscRingTest {
             long id = p;
             Thread t = new Thread(() -> {
                 try {
-                    start.await();
+                    start.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -73,7 +74,8 @@ class MpscRingTest {
             received++;
         }
         for (Thread t : threads) {
-            t.join();
+            t.join(30_000);
+            assertThat(t.isAlive()).as("thread " + t.getName() + " finished within 30 s").isFalse();
         }
         assertThat(ring.poll()).isNull();
     }

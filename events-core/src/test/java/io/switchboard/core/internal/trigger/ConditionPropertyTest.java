@@ -7,6 +7,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,13 +45,22 @@ class ConditionPropertyTest {
 
     @Property(tries = 400)
     void compiledConditionAgreesWithReferenceOnFewInputs(@ForAll("fewInputs") Ref expr, @ForAll long spellingSeed) {
-        check(expr, FEW, spellingSeed);
+        countCompiled(check(expr, FEW, spellingSeed));
     }
 
     @Property(tries = 100)
     void compiledConditionAgreesWithReferenceBeyondTheTruthTable(@ForAll("manyInputs") Ref expr,
                                                                 @ForAll long spellingSeed) {
-        check(expr, MANY, spellingSeed);
+        countCompiled(check(expr, MANY, spellingSeed));
+    }
+
+    /**
+     * A rejected condition is only checked for being unable to fire, so a generator that produced mostly such
+     * conditions would leave the comparison with the reference untested: at least 70 % of the tries must compile.
+     */
+    private static void countCompiled(boolean compiled) {
+        Statistics.label("condition").collect(compiled ? "compiled" : "rejected as unable to fire");
+        Statistics.label("condition").coverage(coverage -> coverage.check("compiled").percentage(p -> p >= 70.0));
     }
 
     @Property(tries = 200)
@@ -60,12 +70,15 @@ class ConditionPropertyTest {
         try {
             c = Condition.compile(text, FEW, "s");
         } catch (ConfigurationException e) {
+            countCompiled(false);
             return;
         }
+        countCompiled(true);
         assertThat(c.stateless()).isEqualTo(orOnly(expr));
     }
 
-    private static void check(Ref expr, List<String> known, long spellingSeed) {
+    /** Compiles and compares with the reference; returns whether the condition compiled. */
+    private static boolean check(Ref expr, List<String> known, long spellingSeed) {
         String text = render(expr, new Random(spellingSeed), 0);
         Set<String> named = new HashSet<>();
         names(expr, named);
@@ -78,7 +91,7 @@ class ConditionPropertyTest {
         } catch (ConfigurationException e) {
             // Only conditions that can never fire are rejected.
             assertThat(canFire(expr, order, positive)).as("rejected '%s': %s", text, e.getMessage()).isFalse();
-            return;
+            return false;
         }
         assertThat(c.inputs()).isEqualTo(order);
         long expectedPositive = 0;
@@ -95,6 +108,7 @@ class ConditionPropertyTest {
             assertThat(c.test(mask)).as("'%s' with mask %s", text, Long.toBinaryString(mask))
                     .isEqualTo(eval(expr, held(order, mask)));
         }
+        return true;
     }
 
     private static boolean canFire(Ref expr, List<String> order, Set<String> positive) {

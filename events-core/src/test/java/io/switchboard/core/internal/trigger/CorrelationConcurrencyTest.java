@@ -125,6 +125,8 @@ class CorrelationConcurrencyTest {
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+            // a thread still offering would make the counts below meaningless: fail on it, not on them
+            assertThat(thread.isAlive()).as("%s finished its offers within 30 s", thread.getName()).isFalse();
         }
         assertThat(failures).isEmpty();
         return fired;

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
 
 import static io.switchboard.core.internal.testing.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,8 +106,8 @@ class TriggerEndToEndTest {
                 retired.add(sb.replaceTrigger(orders(shipVersion(version.incrementAndGet(), fired)))
                         .toCompletableFuture());
             }
-            publishing.join();
-            CompletableFuture.allOf(retired.toArray(new CompletableFuture<?>[0])).join();
+            publishing.orTimeout(30, TimeUnit.SECONDS).join();
+            CompletableFuture.allOf(retired.toArray(new CompletableFuture<?>[0])).orTimeout(30, TimeUnit.SECONDS).join();
 
             await().atMost(PATIENCE).until(() -> fired.size() == 400);
             assertThat(fired.values()).allSatisfy(n -> assertThat(n.sum()).isEqualTo(1));
@@ -141,8 +142,8 @@ class TriggerEndToEndTest {
         try (Switchboard sb = Switchboard.builder().bus(bus).trigger(orders(ship)).build().start()) {
             CloudEvent created = event("order.created", "order-7");
             CloudEvent paid = event("payment.settled", "order-7");
-            sb.publish(created).toCompletableFuture().join();
-            sb.publish(paid).toCompletableFuture().join();
+            sb.publish(created).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+            sb.publish(paid).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
 
             await().atMost(PATIENCE).until(() -> dlq.size() == 2);
             assertThat(attempts.get()).isEqualTo(3);
@@ -194,7 +195,7 @@ class TriggerEndToEndTest {
         try (Switchboard sb = Switchboard.builder().drainTimeout(Duration.ofMillis(100))
                 .trigger(quotes).trigger(broken).trigger(twice).trigger(slow).trigger(pair).build().start()) {
             CloudEvent reply = sb.request(event("quote.requested", "q1"), Duration.ofSeconds(10)).toCompletableFuture()
-                    .join();
+                    .orTimeout(30, TimeUnit.SECONDS).join();
             assertThat(reply.getType()).isEqualTo("quote.given");
             assertThat(calls.get()).isEqualTo(3);
 
@@ -236,7 +237,7 @@ class TriggerEndToEndTest {
     }
 
     private static RequestFailedException.Reason reason(Switchboard sb, String type, Duration timeout) {
-        Throwable t = sb.request(event(type, "r"), timeout).toCompletableFuture().handle((v, e) -> e).join();
+        Throwable t = sb.request(event(type, "r"), timeout).toCompletableFuture().handle((v, e) -> e).orTimeout(30, TimeUnit.SECONDS).join();
         if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
@@ -250,7 +251,7 @@ class TriggerEndToEndTest {
             int lane = t;
             Thread worker = new Thread(() -> {
                 for (int i = lane; i < events.size(); i += threads) {
-                    sb.publish(events.get(i)).toCompletableFuture().join();
+                    sb.publish(events.get(i)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
                 }
             }, "publisher-" + t);
             workers.add(worker);
@@ -258,7 +259,10 @@ class TriggerEndToEndTest {
         }
         for (Thread worker : workers) {
             try {
-                worker.join();
+                worker.join(30_000);
+                if (worker.isAlive()) {
+                    throw new IllegalStateException(worker.getName() + " did not finish publishing within 30 s");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
