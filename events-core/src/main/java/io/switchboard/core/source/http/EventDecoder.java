@@ -38,6 +38,7 @@ final class EventDecoder {
 
     private static final JsonFormat FORMAT = new JsonFormat();
     private static final ObjectMapper BATCH = new ObjectMapper().registerModule(JsonFormat.getCloudEventJacksonModule());
+    private static final java.util.regex.Pattern EXTENSION_NAME = java.util.regex.Pattern.compile("[a-z0-9]+");
 
     private final URI defaultSource;
     private final int maxBatchEvents;
@@ -110,12 +111,14 @@ final class EventDecoder {
     /** A binary- or structured-mode event, or {@code null} if the request is neither. */
     private CloudEvent single(Headers headers, byte[] body, String mediaType) throws HttpProblem {
         if (STRUCTURED_JSON.equals(mediaType)) {
+            CloudEvent event;
             try {
-                return FORMAT.deserialize(body, EventDecoder::asBytes);
+                event = FORMAT.deserialize(body, EventDecoder::asBytes);
             } catch (RuntimeException e) {
                 throw HttpProblem.badRequest("malformed-structured-event",
                         "the " + STRUCTURED_JSON + " body is not a valid CloudEvent: " + reason(e));
             }
+            return checked(event, "the " + STRUCTURED_JSON + " body");
         }
         if (mediaType != null && mediaType.startsWith("application/cloudevents")) {
             throw HttpProblem.of(415, "unsupported-event-format", "Unsupported media type", "event format '"
@@ -125,13 +128,61 @@ final class EventDecoder {
             return null;
         }
         Map<String, String> flat = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> flat.put(name, String.join(",", values)));
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            String value = String.join(",", header.getValue());
+            if (HeaderValues.isAttribute(header.getKey())) {
+                try {
+                    value = HeaderValues.decode(value);
+                } catch (IllegalArgumentException e) {
+                    throw HttpProblem.badRequest("malformed-binary-event", "header " + header.getKey().toLowerCase(Locale.ROOT)
+                            + " '" + value + "' is not percent-encoded correctly: " + e.getMessage());
+                }
+            }
+            flat.put(header.getKey(), value);
+        }
+        String time = flat.get("ce-time");
+        if (time != null && !isTimestamp(time)) {
+            throw HttpProblem.badRequest("malformed-binary-event", "header ce-time '" + time
+                    + "' is not an RFC 3339 timestamp such as 2026-05-01T10:00:00Z");
+        }
+        CloudEvent event;
         try {
-            return HttpMessageFactory.createReader(flat, body).toEvent();
+            event = HttpMessageFactory.createReader(flat, body).toEvent();
         } catch (RuntimeException e) {
             throw HttpProblem.badRequest("malformed-binary-event",
                     "the ce-* headers do not form a valid CloudEvent: " + reason(e));
         }
+        return checked(event, "the ce-* headers");
+    }
+
+    private static boolean isTimestamp(String text) {
+        try {
+            java.time.OffsetDateTime.parse(text.trim());
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What the CloudEvents spec requires and the SDK lets through: non-empty {@code id}, {@code source} and
+     * {@code type}, and extension names of lower-case ASCII letters and digits only.
+     */
+    private static CloudEvent checked(CloudEvent event, String where) throws HttpProblem {
+        String missing = event.getId() == null || event.getId().isEmpty() ? "id"
+                : event.getSource() == null || event.getSource().toString().isEmpty() ? "source"
+                : event.getType() == null || event.getType().isEmpty() ? "type" : null;
+        if (missing != null) {
+            throw HttpProblem.badRequest("malformed-event", where + ": '" + missing
+                    + "' is empty; the CloudEvents spec requires a non-empty " + missing);
+        }
+        for (String name : event.getExtensionNames()) {
+            if (!EXTENSION_NAME.matcher(name).matches()) {
+                throw HttpProblem.badRequest("malformed-event", where + ": extension name '" + name + "' is invalid;"
+                        + " extension names hold lower-case ASCII letters and digits only (e.g. 'tenantid')");
+            }
+        }
+        return event;
     }
 
     private List<CloudEvent> batch(byte[] body) throws HttpProblem {
@@ -153,14 +204,16 @@ final class EventDecoder {
         }
         List<CloudEvent> events = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
+            CloudEvent event;
             try {
                 CloudEvent e = BATCH.treeToValue(root.get(i), CloudEvent.class);
-                events.add(e.getData() == null || e.getData() instanceof BytesCloudEventData
-                        ? e : CloudEventBuilder.v1(e).withData(asBytes(e.getData())).build());
+                event = e.getData() == null || e.getData() instanceof BytesCloudEventData
+                        ? e : CloudEventBuilder.v1(e).withData(asBytes(e.getData())).build();
             } catch (Exception e) {
                 throw HttpProblem.badRequest("malformed-batch", "event " + i + " of the batch is not a valid CloudEvent: "
                         + reason(e) + "; no event of the batch was accepted");
             }
+            events.add(checked(event, "event " + i + " of the batch (no event of the batch was accepted)"));
         }
         return events;
     }
@@ -209,6 +262,14 @@ final class EventDecoder {
         }
         String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
         int newline = message.indexOf('\n');
-        return newline >= 0 ? message.substring(0, newline) : message;
+        String firstLine = newline >= 0 ? message.substring(0, newline) : message;
+        // the SDK's own messages do not always say which attribute they are about
+        if (firstLine.toLowerCase(Locale.ROOT).contains("base64")) {
+            return "data_base64 is not valid base64: " + firstLine;
+        }
+        if (t instanceof java.time.format.DateTimeParseException) {
+            return "time is not an RFC 3339 timestamp such as 2026-05-01T10:00:00Z: " + firstLine;
+        }
+        return firstLine;
     }
 }

@@ -235,7 +235,7 @@ public final class HttpSource implements EventSource {
     record Settings(String name, String host, int port, long maxBodySize, int maxBatchEvents, Duration requestTimeout,
                     Duration retryAfter, Duration shutdownGrace, String bearerToken, byte[] hmacSecret,
                     String signatureHeader, int callbackAttempts, Duration callbackBackoff, Duration callbackMaxBackoff,
-                    Duration callbackTimeout, CallbackAllowlist callbackAllowlist) {
+                    Duration callbackTimeout, CallbackAllowlist callbackAllowlist, Duration readTimeout) {
         Authenticator authenticator() {
             return new Authenticator(bearerToken, hmacSecret, signatureHeader);
         }
@@ -251,6 +251,7 @@ public final class HttpSource implements EventSource {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration retryAfter = Duration.ofSeconds(1);
         private Duration shutdownGrace = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(30);
         private String bearerToken;
         private byte[] hmacSecret;
         private String signatureHeader = "X-Signature-256";
@@ -306,6 +307,17 @@ public final class HttpSource implements EventSource {
         /** How long {@code /function} and {@code /async-function} wait for a trigger's reply; default 30 s. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive("requestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * How long reading one request body may take; a client that sends its body slower is disconnected (counted
+         * as a 408 in {@link HttpSource#stats()}), so slow or stalled clients cannot hold handler threads. Default
+         * 30 s. Request lines and headers are read by the JDK server before the source sees the request; bound
+         * those with the JDK's {@code -Dsun.net.httpserver.maxReqTime=<seconds>}.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive("readTimeout", timeout);
             return this;
         }
 
@@ -406,7 +418,7 @@ public final class HttpSource implements EventSource {
         public HttpSource build() {
             return new HttpSource(new Settings(name, host, port, maxBodySize, maxBatchEvents, requestTimeout, retryAfter,
                     shutdownGrace, bearerToken, hmacSecret, signatureHeader, callbackAttempts, callbackBackoff,
-                    callbackMaxBackoff, callbackTimeout, CallbackAllowlist.of(name, callbackOrigins)), executor);
+                    callbackMaxBackoff, callbackTimeout, CallbackAllowlist.of(name, callbackOrigins), readTimeout), executor);
         }
 
         private Duration positive(String what, Duration d) {

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Creates {@link HttpSource}s of type {@code http}. Keys (all optional): {@code host} (default 127.0.0.1),
  * {@code port} (default 8080, 0 = any free port), {@code max-body-size} (bytes, default 1048576),
- * {@code max-batch-events} (default 1000), {@code request-timeout} (default 30s), {@code retry-after} (default 1s),
+ * {@code max-batch-events} (default 1000), {@code request-timeout} (default 30s), {@code read-timeout} (default 30s), {@code retry-after} (default 1s),
  * {@code shutdown-grace} (default 5s), {@code auth.bearer-token}, {@code auth.hmac-secret},
  * {@code auth.hmac-header} (default X-Signature-256), {@code callback.attempts} (default 5),
  * {@code callback.backoff} (default 1s), {@code callback.max-backoff} (default 30s), {@code callback.timeout}
@@ -23,7 +23,7 @@ import java.util.Set;
 public final class HttpSourceProvider implements EventSourceProvider {
 
     private static final Set<String> KEYS = Set.of("host", "port", "max-body-size", "max-batch-events",
-            "request-timeout", "retry-after", "shutdown-grace", "auth.bearer-token", "auth.hmac-secret",
+            "request-timeout", "read-timeout", "retry-after", "shutdown-grace", "auth.bearer-token", "auth.hmac-secret",
             "auth.hmac-header", "callback.attempts", "callback.backoff", "callback.max-backoff", "callback.timeout", "callback.allow");
 
     @Override
@@ -51,6 +51,9 @@ public final class HttpSourceProvider implements EventSourceProvider {
             }
             if (c.has(key = "request-timeout")) {
                 b.requestTimeout(c.duration(key));
+            }
+            if (c.has(key = "read-timeout")) {
+                b.readTimeout(c.duration(key));
             }
             if (c.has(key = "retry-after")) {
                 b.retryAfter(c.duration(key));

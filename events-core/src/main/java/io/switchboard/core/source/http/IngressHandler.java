@@ -7,6 +7,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
 import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.RequestFailedException;
+import io.switchboard.api.Scheduler;
 import io.switchboard.api.SourceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +108,10 @@ final class IngressHandler implements HttpHandler {
             route(exchange);
         } catch (HttpProblem p) {
             problem(exchange, p);
+        } catch (ReadTimedOut e) {
+            LOG.debug("source '{}': {} {} did not send its body within {}, disconnected", settings.name(),
+                    exchange.getRequestMethod(), exchange.getRequestURI(), settings.readTimeout());
+            abandon(exchange, 408);
         } catch (IOException e) {
             LOG.debug("source '{}': reading a request failed: {}", settings.name(), e.toString());
             abandon(exchange, 400);
@@ -155,9 +160,50 @@ final class IngressHandler implements HttpHandler {
         }
         Headers headers = exchange.getRequestHeaders();
         auth.checkHeaders(headers);
-        byte[] body = BoundedBody.read(exchange, settings.maxBodySize());
+        byte[] body = readBody(exchange);
         auth.checkBody(headers, body);
         endpoint.handle(exchange, body);
+    }
+
+    /** Thrown when a client did not send its body within the read timeout; its connection is closed already. */
+    private static final class ReadTimedOut extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReadTimedOut() {
+            super("request body not received within the read timeout", null);
+        }
+    }
+
+    private static final int READING = 0;
+    private static final int READ = 1;
+    private static final int TIMED_OUT = 2;
+
+    /**
+     * Reads the body under a watchdog on the runtime's scheduler: a client that stalls mid-body would otherwise hold
+     * a handler thread for as long as it keeps the connection open. On time-out the exchange is closed before any
+     * response was started, which makes the JDK server close the connection at once; that ends the blocked read.
+     */
+    private byte[] readBody(HttpExchange exchange) throws IOException, HttpProblem {
+        AtomicInteger state = new AtomicInteger(READING);
+        Scheduler.Cancellable watchdog = context.scheduler().schedule(settings.readTimeout(), () -> {
+            if (state.compareAndSet(READING, TIMED_OUT)) {
+                exchange.close();
+            }
+        });
+        try {
+            byte[] body = BoundedBody.read(exchange, settings.maxBodySize());
+            if (!state.compareAndSet(READING, READ)) {
+                throw new ReadTimedOut(); // the watchdog won the race and closed the connection
+            }
+            return body;
+        } catch (IOException e) {
+            if (state.get() == TIMED_OUT) {
+                throw new ReadTimedOut();
+            }
+            throw e;
+        } finally {
+            watchdog.cancel();
+        }
     }
 
     private void health(HttpExchange exchange, String method, boolean ok) throws HttpProblem {
@@ -260,8 +306,8 @@ final class IngressHandler implements HttpHandler {
                 payload[0] = p.toJson("/async-function/" + trigger);
             } else {
                 headers.put("X-Function-Status", "200");
-                HttpMessageFactory.createWriter(headers::put, bytes -> payload[0] = bytes == null ? new byte[0] : bytes)
-                        .writeBinary(reply);
+                HttpMessageFactory.createWriter((name, value) -> headers.put(name, headerValue(name, value)),
+                        bytes -> payload[0] = bytes == null ? new byte[0] : bytes).writeBinary(reply);
             }
             callbacks.send(callbackUrl, headers, payload[0]);
         }, executor);
@@ -340,8 +386,8 @@ final class IngressHandler implements HttpHandler {
 
     private void writeReply(HttpExchange exchange, CloudEvent reply) {
         try {
-            HttpMessageFactory.createWriter(exchange.getResponseHeaders()::set, bytes -> send(exchange, 200, bytes))
-                    .writeBinary(reply);
+            HttpMessageFactory.createWriter((name, value) -> exchange.getResponseHeaders().set(name, headerValue(name, value)),
+                    bytes -> send(exchange, 200, bytes)).writeBinary(reply);
         } catch (RuntimeException e) {
             LOG.error("source '{}': writing the reply failed", settings.name(), e);
             abandon(exchange, 500);
@@ -378,6 +424,11 @@ final class IngressHandler implements HttpHandler {
         counters.response(status);
         exchange.close();
         answered();
+    }
+
+    /** {@code ce-*} values percent-encoded as the HTTP binding requires (the SDK writes them raw). */
+    private static String headerValue(String name, String value) {
+        return HeaderValues.isAttribute(name) ? HeaderValues.encode(value) : value;
     }
 
     private static boolean isNoReply(Throwable failure) {
