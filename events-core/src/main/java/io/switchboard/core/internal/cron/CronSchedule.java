@@ -132,12 +132,62 @@ public final class CronSchedule {
         } else {
             throw invalid(expression, "it has " + fields.length + " fields");
         }
+        checkStepsAndRanges(expression, fields, format);
+        CronSchedule schedule;
         try {
             Cron cron = parser.parse(trimmed);
             cron.validate();
-            return new CronSchedule(trimmed, format, ExecutionTime.forCron(cron), null);
+            schedule = new CronSchedule(trimmed, format, ExecutionTime.forCron(cron), null);
         } catch (IllegalArgumentException e) {
             throw invalid(expression, "as " + format + " cron: " + e.getMessage());
+        }
+        if (fields.length == 6 || fields.length == 5) { // not with a Quartz year, which may lie in the past on purpose
+            checkFires(expression, schedule);
+        }
+        return schedule;
+    }
+
+    private static final String[] FIELD_NAMES_WITH_SECONDS = {"second", "minute", "hour", "day-of-month", "month",
+            "day-of-week", "year"};
+    private static final java.util.regex.Pattern STEP = java.util.regex.Pattern.compile("/0*(?:[^0-9]|$)");
+    private static final java.util.regex.Pattern NUMERIC_RANGE = java.util.regex.Pattern.compile("(\\d+)-(\\d+)");
+
+    /**
+     * cron-utils reports a zero step as "Period 0 not in range [0, 59]" and accepts a descending range in Quartz
+     * and Spring expressions (Unix ones it refuses); both are mistakes whatever the dialect, so they are refused here
+     * with a message that says what to write instead.
+     */
+    private static void checkStepsAndRanges(String expression, String[] fields, Format format) {
+        int offset = format == Format.UNIX ? 1 : 0; // Unix has no seconds field
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            String name = FIELD_NAMES_WITH_SECONDS[Math.min(i + offset, FIELD_NAMES_WITH_SECONDS.length - 1)];
+            if (STEP.matcher(field).find()) {
+                throw invalid(expression, "the step in " + name + " field '" + field + "' is 0; a step (/n) must be at"
+                        + " least 1, e.g. */5");
+            }
+            java.util.regex.Matcher range = NUMERIC_RANGE.matcher(field);
+            while (range.find()) {
+                if (Integer.parseInt(range.group(1)) > Integer.parseInt(range.group(2))) {
+                    throw invalid(expression, "the range " + range.group() + " in " + name + " field '" + field
+                            + "' goes backwards; write it as two ascending ranges, e.g. " + range.group(1) + "-max,min-"
+                            + range.group(2));
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a schedule that can never fire (30 February, 31 April, the sixth Friday of a month), which would
+     * otherwise start and silently do nothing. Without a year field the calendar repeats, and every date that exists
+     * at all (29 February included) occurs within 9 years of any start, so one look-ahead decides it.
+     */
+    private static void checkFires(String expression, CronSchedule schedule) {
+        Instant start = Instant.parse("2000-01-01T00:00:00Z");
+        Optional<Instant> first = schedule.executionTime.nextExecution(ZonedDateTime.ofInstant(start, ZoneOffset.UTC))
+                .map(ZonedDateTime::toInstant);
+        if (first.isEmpty() || first.get().isAfter(start.plus(Duration.ofDays(9 * 366)))) {
+            throw invalid(expression, "it never fires (no calendar date matches all of its fields, e.g. 30 February)");
         }
     }
 

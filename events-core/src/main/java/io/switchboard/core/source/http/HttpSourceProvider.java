@@ -68,10 +68,14 @@ public final class HttpSourceProvider implements EventSourceProvider {
                 String header = c.has("auth.hmac-header") ? c.string("auth.hmac-header") : "X-Signature-256";
                 b.hmacSha256(c.string(key).getBytes(StandardCharsets.UTF_8), header);
             }
-            if (c.has(key = "callback.attempts") || c.has("callback.backoff") || c.has("callback.max-backoff")) {
-                Integer attempts = c.integer("callback.attempts");
-                Duration backoff = c.duration("callback.backoff");
-                Duration maxBackoff = c.duration("callback.max-backoff");
+            if (c.has("callback.attempts") || c.has("callback.backoff") || c.has("callback.max-backoff")) {
+                // three keys feed one builder call: check each alone first, so that an error names its own key
+                Integer attempts = c.integer(key = "callback.attempts");
+                if (attempts != null && attempts < 1) {
+                    throw new ConfigurationException(c.where(key) + ": must be at least 1, got " + attempts);
+                }
+                Duration backoff = positive(c, key = "callback.backoff");
+                Duration maxBackoff = positive(c, key = "callback.max-backoff");
                 b.callbackRetries(attempts != null ? attempts : 5, backoff != null ? backoff : Duration.ofSeconds(1),
                         maxBackoff != null ? maxBackoff : Duration.ofSeconds(30));
             }
@@ -85,5 +89,13 @@ public final class HttpSourceProvider implements EventSourceProvider {
             throw e.getMessage().contains("key '") ? e : c.invalid(key, e);
         }
         return b.build();
+    }
+
+    private static Duration positive(ProviderConfig c, String key) {
+        Duration d = c.duration(key);
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new ConfigurationException(c.where(key) + ": must be positive, got " + d);
+        }
+        return d;
     }
 }
