@@ -481,23 +481,18 @@ public final class Switchboard implements AutoCloseable {
 
     /** Waits until in-memory buses handed over their buffered events for our group; returns what is left. */
     private long waitForBuses(long deadline) {
-        while (true) {
-            long left = 0;
-            for (TopicRouter router : dispatcher.routers()) {
-                if (buses.get(router.bus()) instanceof InMemoryEventBus memory) {
+        long left = 0;
+        for (TopicRouter router : dispatcher.routers()) {
+            if (buses.get(router.bus()) instanceof InMemoryEventBus memory) {
+                try {
+                    left += memory.awaitDelivered(router.topic(), group, deadline); // woken by the bus, no polling
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     left += memory.pending(router.topic(), group);
                 }
             }
-            if (left == 0 || System.nanoTime() - deadline >= 0) {
-                return left;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return left;
-            }
         }
+        return left;
     }
 
     private CompletionStage<Void> retire(Registration old) {
@@ -626,6 +621,7 @@ public final class Switchboard implements AutoCloseable {
         private Executor executor;
         private String group = DEFAULT_GROUP;
         private Duration drainTimeout = Duration.ofSeconds(10);
+        private BusReplacement busReplacement = (namespace, type) -> null;
 
         private Builder() {
         }
@@ -663,6 +659,26 @@ public final class Switchboard implements AutoCloseable {
         public Builder provider(EventSourceProvider provider) {
             sourceProviders.put(Objects.requireNonNull(provider, "provider").type(), provider);
             return this;
+        }
+
+        /**
+         * Lets {@code replacement} supply the buses the runtime creates itself: every bus declared by type
+         * ({@link #bus(String, String, Map)}) and the default in-memory bus when none is declared. It is called with
+         * the namespace and the declared type (the default one's is {@value InMemoryEventBus#TYPE}) before any
+         * provider is looked up, and its non-null answer is used instead, closed by the runtime like a bus it
+         * created; {@code null} keeps the usual bus. Buses passed as instances are not offered. For test harnesses
+         * that run production configurations on in-memory buses.
+         */
+        public Builder replaceBuses(BusReplacement replacement) {
+            this.busReplacement = Objects.requireNonNull(replacement, "replacement");
+            return this;
+        }
+
+        /** Supplies a bus in place of one the runtime would create; see {@link Builder#replaceBuses}. */
+        @FunctionalInterface
+        public interface BusReplacement {
+            /** The bus to use for {@code namespace}, declared with {@code type}; {@code null} to keep the usual one. */
+            EventBus replace(String namespace, String type);
         }
 
         /** An event source; its name is its topic. The runtime starts and closes it. */
@@ -758,7 +774,8 @@ public final class Switchboard implements AutoCloseable {
                 }
 
                 if (!busSpecs.containsKey(DEFAULT_BUS)) {
-                    EventBus memory = InMemoryEventBus.builder().scheduler(time).build();
+                    EventBus replaced = busReplacement.replace(DEFAULT_BUS, InMemoryEventBus.TYPE);
+                    EventBus memory = replaced != null ? replaced : InMemoryEventBus.builder().scheduler(time).build();
                     buses.put(DEFAULT_BUS, memory);
                     owned.add(memory);
                 }
@@ -767,6 +784,12 @@ public final class Switchboard implements AutoCloseable {
                         buses.put(spec.getKey(), bus);
                     } else {
                         ProvidedSpec p = (ProvidedSpec) spec.getValue();
+                        EventBus replaced = busReplacement.replace(spec.getKey(), p.type());
+                        if (replaced != null) {
+                            buses.put(spec.getKey(), replaced);
+                            owned.add(replaced);
+                            continue;
+                        }
                         EventBusProvider provider = busTypes.get(p.type());
                         if (provider == null) {
                             errors.add("bus '" + spec.getKey() + "' has type '" + p.type() + "', for which no provider is"

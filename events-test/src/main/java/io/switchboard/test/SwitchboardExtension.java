@@ -91,8 +91,8 @@ public final class SwitchboardExtension extends SwitchboardHarness
     }
 
     /**
-     * Bus types to swap for in-memory buses besides the ones whose providers are on the class path (which are always
-     * swapped): needed only for a type whose module the test class path lacks.
+     * Names bus types to swap for in-memory buses. No longer needed: every bus declared by type is swapped, whether or
+     * not its module is on the test class path; kept so that existing tests compile.
      */
     public SwitchboardExtension swapBusTypes(String... types) {
         for (String type : types) {

@@ -8,7 +8,6 @@ import io.switchboard.core.RuntimeView;
 import io.switchboard.core.Switchboard;
 import io.switchboard.core.bus.InMemoryEventBus;
 import io.switchboard.core.time.ManualScheduler;
-import io.switchboard.spi.EventBusProvider;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -153,17 +151,10 @@ public class SwitchboardHarness {
         }
         Switchboard built;
         try {
-            built = build(true);
-        } catch (ConfigurationException withOwnDefault) {
-            // the configuration may declare the default bus itself (then ours is a duplicate): let it, swapped
-            try {
-                built = build(false);
-            } catch (ConfigurationException e) {
-                throw new ConfigurationException(e.getMessage() + "\n(in the test harness: bus types whose module is not"
-                        + " on the test class path are swapped for in-memory buses once named with"
-                        + " SwitchboardExtension.swapBusTypes(..); production sources can be replaced with"
-                        + " SwitchboardExtension.inertSources(..))", e);
-            }
+            built = build();
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(e.getMessage() + "\n(in the test harness: every bus declared by type runs"
+                    + " in memory; production sources can be replaced with SwitchboardExtension.inertSources(..))", e);
         }
         List<String> instances = new ArrayList<>();
         built.runtime().buses().forEach((name, type) -> {
@@ -183,36 +174,19 @@ public class SwitchboardHarness {
         return switchboard;
     }
 
-    private Switchboard build(boolean declareDefaultBus) {
+    private Switchboard build() {
         Switchboard.Builder b = Switchboard.builder();
         configurations.forEach(c -> c.accept(b));
         testConfigurations.forEach(c -> c.accept(b));
         testTriggers.forEach(b::trigger);
-        // the harness's parts win over anything the configuration chose
-        for (String type : busTypesToSwap()) {
-            b.provider(StandIns.inMemoryBus(type, clock, executor));
-        }
+        // the harness's parts win over anything the configuration chose: every bus the runtime would create (declared
+        // by type, or the default one) is an in-memory bus on the harness's clock and executor, whatever its type and
+        // whether or not its module is on the test class path; its production settings are ignored
+        b.replaceBuses((namespace, type) -> InMemoryEventBus.builder().scheduler(clock).executor(executor).build());
         for (String type : inertSourceTypes) {
             b.provider(StandIns.inertSource(type));
         }
-        if (declareDefaultBus) {
-            b.bus(Switchboard.DEFAULT_BUS, InMemoryEventBus.TYPE, Map.of());
-        }
         return b.scheduler(clock).executor(executor).drainTimeout(DRAIN_ON_CLOSE).build();
-    }
-
-    private Set<String> busTypesToSwap() {
-        Set<String> types = new LinkedHashSet<>();
-        types.add(InMemoryEventBus.TYPE);
-        try {
-            for (EventBusProvider p : ServiceLoader.load(EventBusProvider.class, SwitchboardHarness.class.getClassLoader())) {
-                types.add(p.type());
-            }
-        } catch (java.util.ServiceConfigurationError e) {
-            // a broken provider on the class path: the runtime reports it when it looks for the same providers
-        }
-        types.addAll(busTypes);
-        return types;
     }
 
     /** This test's runtime, started on first use. */

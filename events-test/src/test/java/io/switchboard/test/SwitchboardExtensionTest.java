@@ -175,6 +175,21 @@ class SwitchboardExtensionTest {
     }
 
     @Test
+    void busTypesWhoseModuleIsMissingAreSwappedWithoutBeingNamed() {
+        Probe orders = switchboard.probe("orders");
+        // no swapBusTypes("nats"): the harness replaces every bus the runtime would create
+        switchboard.configure(b -> b
+                .bus("orders", "nats", Map.of("servers", "nats://nats.prod.example:4222"))
+                .trigger(Trigger.builder("orders").bus("orders").input("all", null)
+                        .subscriber("s", null, orders.sink()).build()));
+
+        switchboard.publish(Events.of("order.created"));
+
+        assertThat(orders).received(1);
+        assertThat(switchboard.runtime().buses()).containsEntry("orders", "memory");
+    }
+
+    @Test
     void aDefaultBusDeclaredByTheConfigurationIsSwappedToo() {
         Probe orders = switchboard.probe("orders");
         switchboard.configure(b -> b.bus("default", "kafka", Map.of())

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -71,6 +73,9 @@ public final class InMemoryEventBus implements EventBus {
     final LongAdder redelivered = new LongAdder();
     final LongAdder deadLettered = new LongAdder();
     volatile boolean closed;
+    /** Signalled when events finish while someone waits in {@link #awaitDelivered}; see {@link #eventFinished}. */
+    private final Object drained = new Object();
+    private final AtomicInteger drainWaiters = new AtomicInteger();
 
     private InMemoryEventBus(Builder b) {
         this.partitions = b.partitions;
@@ -150,6 +155,44 @@ public final class InMemoryEventBus implements EventBus {
         return t == null ? 0 : t.pending(group);
     }
 
+    /**
+     * Waits until {@code group} has no event buffered or being delivered on {@code topic}, the bus is closed, or
+     * {@code deadlineNanos} ({@link System#nanoTime()} based) has passed; returns how many events are left. Woken by
+     * the partitions as they finish events, not by polling.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public long awaitDelivered(String topic, String group, long deadlineNanos) throws InterruptedException {
+        drainWaiters.incrementAndGet(); // before the first look: a partition finishing after it will signal
+        try {
+            synchronized (drained) {
+                long left;
+                while ((left = pending(topic, group)) > 0 && !closed) {
+                    long wait = deadlineNanos - System.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(drained, wait);
+                }
+                return left;
+            }
+        } finally {
+            drainWaiters.decrementAndGet();
+        }
+    }
+
+    /**
+     * Called by a partition after it finished an event (and by close): wakes {@link #awaitDelivered} waiters. Open
+     * traffic without waiters pays one volatile read.
+     */
+    void eventFinished() {
+        if (drainWaiters.get() > 0) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
     /** Events buffered or being delivered, over all topics and groups. */
     public long pending() {
         long sum = 0;
@@ -176,6 +219,7 @@ public final class InMemoryEventBus implements EventBus {
             return;
         }
         closed = true;
+        eventFinished(); // waiters stop waiting for events that will not be delivered now
         long discarded = 0;
         for (Topic t : topics.values()) {
             discarded += t.close();

@@ -114,6 +114,7 @@ final class Partition implements Runnable {
             }
             if (Stages.completedNormally(stage)) {
                 current = null;
+                bus.eventFinished();
                 if (--budget == 0) {
                     submit(); // let other partitions have the thread
                     return;
@@ -161,6 +162,7 @@ final class Partition implements Runnable {
         }
         if (failure == null) {
             current = null;
+            bus.eventFinished();
             submit();
             return;
         }
@@ -186,6 +188,7 @@ final class Partition implements Runnable {
                         group.topic(), group.name(), describe(event), failure.toString());
             }
             current = null;
+            bus.eventFinished();
             submit();
         });
     }

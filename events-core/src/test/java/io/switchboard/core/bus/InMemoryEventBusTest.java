@@ -47,6 +47,51 @@ class InMemoryEventBusTest {
     }
 
     @Test
+    void a_drain_waiter_is_woken_when_the_last_event_finishes_not_at_its_deadline() throws Exception {
+        bus = InMemoryEventBus.builder().scheduler(time).build();
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        bus.subscribe("t", "g", e -> held);
+        bus.publish("t", event("1", "k")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(bus.pending("t", "g")).isEqualTo(1);
+        assertThat(bus.awaitDelivered("t", "g", System.nanoTime())).as("a deadline already passed returns at once")
+                .isEqualTo(1);
+
+        CompletableFuture<Long> left = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bus.awaitDelivered("t", "g", System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        held.complete(null);
+
+        // an hour's deadline: only the signal can end the wait within the bound below
+        assertThat(left.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(bus.awaitDelivered("other", "g", System.nanoTime() + TimeUnit.HOURS.toNanos(1))).isZero();
+    }
+
+    @Test
+    void closing_the_bus_wakes_drain_waiters_with_what_is_left() throws Exception {
+        bus = InMemoryEventBus.builder().scheduler(time).build();
+        bus.subscribe("t", "g", e -> new CompletableFuture<>());
+        bus.publish("t", event("1", "k")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Long> left = CompletableFuture.supplyAsync(() -> {
+            waiting.countDown();
+            try {
+                return bus.awaitDelivered("t", "g", System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+        bus.close();
+
+        assertThat(left.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
     void declares_redelivery_ordering_and_groups_but_not_durability() {
         bus = InMemoryEventBus.create();
         assertThat(bus.type()).isEqualTo("memory");
