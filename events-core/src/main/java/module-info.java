@@ -1,9 +1,11 @@
 /**
- * The Switchboard runtime: routing and dispatch, the CESQL evaluator, the in-memory bus, and the cron,
- * timer and HTTP sources.
+ * The Switchboard runtime: routing and dispatch, the in-memory bus, and the cron, timer and HTTP sources. Filters
+ * are CESQL, evaluated by {@code io.switchboard.cesql} (module {@code events-cesql}), which users of the runtime read
+ * too.
  */
 module io.switchboard.core {
     requires transitive io.switchboard.api;
+    requires transitive io.switchboard.cesql;
     requires transitive io.cloudevents.core;
     requires io.cloudevents.formats.jackson;
     requires io.cloudevents.http.basic;
@@ -18,7 +20,6 @@ module io.switchboard.core {
     exports io.switchboard.core.time;
     exports io.switchboard.core.source.cron;
     exports io.switchboard.core.source.http;
-    exports io.switchboard.cesql;
 
     uses io.switchboard.spi.EventBusProvider;
     uses io.switchboard.spi.EventSourceProvider;

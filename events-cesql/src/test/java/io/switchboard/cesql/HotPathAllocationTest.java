@@ -36,7 +36,7 @@ class HotPathAllocationTest {
 
     @Test
     void successfulEvaluationDoesNotAllocate() throws ReflectiveOperationException {
-        // reflection: the test sources compile inside the io.switchboard.core module, which does not read
+        // reflection: the test sources compile inside the io.switchboard.cesql module, which does not read
         // java.management, and the module descriptor is not the place for a test-only dependency
         Object threads = Class.forName("java.lang.management.ManagementFactory")
                 .getMethod("getThreadMXBean").invoke(null);
