@@ -45,4 +45,13 @@ public interface RuntimeView {
 
     /** Messages a bus handed over as undecodable (or gave up on), which nothing could route; each was logged. */
     long poisoned();
+
+    /**
+     * Copies of events from sources {@linkplain io.switchboard.api.EventSource#identicalAcrossInstances() identical
+     * across instances} (ticks) that another instance had emitted too and this one had handled already: acknowledged
+     * and skipped.
+     */
+    default long skippedCopies() {
+        return 0;
+    }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.core.bus;
 
+import io.switchboard.api.Acknowledgement;
 import io.switchboard.api.BusConsumer;
 import io.switchboard.api.Subscription;
 
@@ -8,11 +9,26 @@ final class Member implements Subscription {
 
     private final ConsumerGroup group;
     final BusConsumer consumer;
+    /**
+     * Whether the consumer overrides {@link BusConsumer#deliver(io.cloudevents.CloudEvent, Acknowledgement)}: only
+     * then does a delivery allocate an {@link Acknowledgement} (the plain path stays allocation-free).
+     */
+    final boolean takesAcknowledgement;
     private volatile boolean closed;
 
     Member(ConsumerGroup group, BusConsumer consumer) {
         this.group = group;
         this.consumer = consumer;
+        this.takesAcknowledgement = overridesHeldDelivery(consumer);
+    }
+
+    private static boolean overridesHeldDelivery(BusConsumer consumer) {
+        try {
+            return consumer.getClass().getMethod("deliver", io.cloudevents.CloudEvent.class, Acknowledgement.class)
+                    .getDeclaringClass() != BusConsumer.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true; // cannot tell: hand it one, which is always correct
+        }
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class TopicRouter implements BusConsumer {
     @SuppressWarnings("FieldMayBeFinal")
     private RoutingTable table = RoutingTable.EMPTY;
     private final LongAdder poisoned = new LongAdder();
+    /** Ids handled recently, when this topic's source emits identical copies per instance; else {@code null}. */
+    private volatile RecentIds handled;
+    private final LongAdder skippedCopies = new LongAdder();
 
     public TopicRouter(String bus, String topic) {
         this.bus = bus;
@@ -66,8 +69,67 @@ public final class TopicRouter implements BusConsumer {
 
     @Override
     public CompletionStage<Void> deliver(CloudEvent event) {
+        RecentIds once = handled;
+        if (once != null) {
+            return deliverOnce(once, event);
+        }
         Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
         return tracker == null ? Stages.DONE : tracker.seal();
+    }
+
+    /**
+     * This topic's source emits the same events under the same ids on every instance (ticks), published under one
+     * partition key, so all copies reach one member one after another: a copy whose id was handled successfully
+     * within the last {@link RecentIds#CAPACITY} ids is acknowledged and skipped. After a crash or rebalance the new
+     * member does not know what the old one handled, so a copy may be handled again (at least once).
+     */
+    public void deduplicate() {
+        if (handled == null) {
+            handled = new RecentIds();
+        }
+    }
+
+    /** Copies skipped by {@link #deduplicate}. */
+    public long skippedCopies() {
+        return skippedCopies.sum();
+    }
+
+    private CompletionStage<Void> deliverOnce(RecentIds once, CloudEvent event) {
+        String id = event.getId();
+        if (once.contains(id)) {
+            skippedCopies.increment();
+            return Stages.DONE;
+        }
+        Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
+        if (tracker == null) {
+            once.add(id);
+            return Stages.DONE;
+        }
+        CompletionStage<Void> stage = tracker.seal();
+        stage.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                once.add(id);
+            }
+        });
+        return stage;
+    }
+
+    /** A bounded, insertion-ordered set of ids. Thread-safe (copies of one id arrive one after another anyway). */
+    static final class RecentIds {
+        static final int CAPACITY = 4096;
+        private final java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+
+        synchronized boolean contains(String id) {
+            return ids.contains(id);
+        }
+
+        synchronized void add(String id) {
+            if (ids.add(id) && ids.size() > CAPACITY) {
+                java.util.Iterator<String> eldest = ids.iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
     }
 
     /** Poison messages (undecodable, or given up by the bus) have no route: logged at ERROR with where they sit, counted, and skipped. */
