@@ -79,8 +79,8 @@ public final class TopicRouter implements BusConsumer {
 
     /**
      * This topic's source emits the same events under the same ids on every instance (ticks), published under one
-     * partition key, so all copies reach one member one after another: a copy whose id was handled successfully
-     * within the last {@link RecentIds#CAPACITY} ids is acknowledged and skipped. After a crash or rebalance the new
+     * partition key, so all copies reach one member one after another: a copy whose id is among the last
+     * {@link RecentIds#CAPACITY} ids handled (or being handled) here is acknowledged and skipped. After a crash or rebalance the new
      * member does not know what the old one handled, so a copy may be handled again (at least once).
      */
     public void deduplicate() {
@@ -96,19 +96,26 @@ public final class TopicRouter implements BusConsumer {
 
     private CompletionStage<Void> deliverOnce(RecentIds once, CloudEvent event) {
         String id = event.getId();
-        if (once.contains(id)) {
+        // claimed before routing, given back if handling fails: the bus may hand the next copy over before a
+        // callback on this stage ran
+        if (!once.add(id)) {
             skippedCopies.increment();
             return Stages.DONE;
         }
-        Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
+        Tracker tracker;
+        try {
+            tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
+        } catch (RuntimeException | Error e) {
+            once.remove(id);
+            throw e;
+        }
         if (tracker == null) {
-            once.add(id);
             return Stages.DONE;
         }
         CompletionStage<Void> stage = tracker.seal();
         stage.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                once.add(id);
+            if (failure != null) {
+                once.remove(id); // the bus redelivers this copy: it must not be skipped
             }
         });
         return stage;
@@ -119,16 +126,21 @@ public final class TopicRouter implements BusConsumer {
         static final int CAPACITY = 4096;
         private final java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
 
-        synchronized boolean contains(String id) {
-            return ids.contains(id);
-        }
-
-        synchronized void add(String id) {
-            if (ids.add(id) && ids.size() > CAPACITY) {
+        /** Adds {@code id}; {@code false} if it was there already. */
+        synchronized boolean add(String id) {
+            if (!ids.add(id)) {
+                return false;
+            }
+            if (ids.size() > CAPACITY) {
                 java.util.Iterator<String> eldest = ids.iterator();
                 eldest.next();
                 eldest.remove();
             }
+            return true;
+        }
+
+        synchronized void remove(String id) {
+            ids.remove(id);
         }
     }
 
