@@ -54,4 +54,13 @@ public interface RuntimeView {
     default long skippedCopies() {
         return 0;
     }
+
+    /**
+     * Events that correlated subscribers of this instance hold right now, waiting for their partners (on a shared
+     * durable bus each is also an unacknowledged message; see docs/scaling.md). Scans the held keys: for operators and
+     * tests, not for every event.
+     */
+    default long heldEvents() {
+        return 0;
+    }
 }

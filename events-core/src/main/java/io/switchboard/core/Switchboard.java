@@ -709,6 +709,17 @@ public final class Switchboard implements AutoCloseable {
         }
 
         @Override
+        public long heldEvents() {
+            long sum = 0;
+            for (Registration r : dispatcher.registrations()) {
+                for (SubscriberDispatch d : r.subscribers()) {
+                    sum += d.gate().heldEvents();
+                }
+            }
+            return sum;
+        }
+
+        @Override
         public long skippedCopies() {
             long sum = 0;
             for (TopicRouter router : dispatcher.routers()) {

@@ -810,6 +810,15 @@ final class CorrelatingGate implements FiringGate {
         }
     }
 
+    @Override
+    public long heldEvents() {
+        long sum = 0;
+        for (KeyState s : states.values()) {
+            sum += Long.bitCount(s.held);
+        }
+        return sum;
+    }
+
     /** How many correlation keys hold events right now (for tests and diagnostics). */
     int keysHeld() {
         return states.size();

@@ -68,6 +68,11 @@ public interface FiringGate {
         return false;
     }
 
+    /** Events held right now (waiting for partners); 0 for a stateless gate. Costs a scan of the held keys. */
+    default long heldEvents() {
+        return 0;
+    }
+
     /** Releases the acknowledgement of every held event and forgets them (the subscriber was removed). */
     default void releaseHeld() {
     }
