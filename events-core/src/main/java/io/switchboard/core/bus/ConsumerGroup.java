@@ -85,8 +85,11 @@ final class ConsumerGroup {
             System.arraycopy(current, at + 1, next, at, current.length - at - 1);
             members = next;
         }
+        // the member's unfinished deliveries finish (bounded) before their keys go to another member, so that one key
+        // is never handled by two members at once
+        long deadline = System.nanoTime() + bus.leaveTimeout.toNanos();
         for (Partition p : partitions) {
-            p.abandon(member);
+            p.awaitOrAbandon(member, deadline);
         }
         reassignAll();
         wakeAll();

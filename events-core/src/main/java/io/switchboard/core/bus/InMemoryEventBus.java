@@ -72,6 +72,7 @@ public final class InMemoryEventBus implements EventBus {
     final int maxDeliveries;
     final Duration redeliveryBackoff;
     final Duration maxRedeliveryBackoff;
+    final Duration leaveTimeout;
     final Executor executor;
     final Scheduler scheduler;
     private final ExecutorService ownedExecutor;
@@ -86,6 +87,7 @@ public final class InMemoryEventBus implements EventBus {
         this.maxDeliveries = b.maxDeliveries;
         this.redeliveryBackoff = b.redeliveryBackoff;
         this.maxRedeliveryBackoff = b.maxRedeliveryBackoff;
+        this.leaveTimeout = b.leaveTimeout;
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownedExecutor = null;
@@ -232,7 +234,8 @@ public final class InMemoryEventBus implements EventBus {
 
     /**
      * Builds an {@link InMemoryEventBus}. Setters validate their argument. Not thread-safe.
-     * Defaults: 8 partitions, 1024 events per partition, 5 deliveries, backoff 100 ms doubling to 5 s, own threads.
+     * Defaults: 8 partitions, 1024 events per partition, 5 deliveries, backoff 100 ms doubling to 5 s, leave timeout
+     * 5 s, own threads.
      */
     public static final class Builder {
         private int partitions = 8;
@@ -240,6 +243,7 @@ public final class InMemoryEventBus implements EventBus {
         private int maxDeliveries = 5;
         private Duration redeliveryBackoff = Duration.ofMillis(100);
         private Duration maxRedeliveryBackoff = Duration.ofSeconds(5);
+        private Duration leaveTimeout = Duration.ofSeconds(5);
         private Executor executor;
         private Scheduler scheduler;
 
@@ -283,6 +287,19 @@ public final class InMemoryEventBus implements EventBus {
             }
             this.redeliveryBackoff = initial;
             this.maxRedeliveryBackoff = max;
+            return this;
+        }
+
+        /**
+         * How long closing a subscription waits for its unfinished deliveries before their events go to another
+         * member (so one key is never handled by two members at once, unless a handler outlasts this). Default 5 s.
+         */
+        public Builder leaveTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("leaveTimeout must not be negative, got " + timeout);
+            }
+            this.leaveTimeout = timeout;
             return this;
         }
 

@@ -46,8 +46,10 @@ final class Member implements Subscription {
     }
 
     /**
-     * Leaves the group. A delivery whose stage has not completed is abandoned unacknowledged: its event goes to the
-     * next member of the group (its late outcome is ignored). No new delivery starts here.
+     * Leaves the group. No new delivery starts here; a delivery whose stage has not completed is waited for up to
+     * the bus's {@link InMemoryEventBus.Builder#leaveTimeout leave timeout} and then abandoned unacknowledged: its
+     * event goes to the next member of the group (its late outcome is ignored). Events held past their turn go back
+     * to the group.
      */
     @Override
     public void close() {

@@ -49,6 +49,8 @@ final class Partition implements Runnable {
     private long wait;
     /** The acknowledgement of the delivery waited for, if its consumer takes one; guarded by {@code this}. */
     private HeldAcknowledgement waitingAck;
+    /** The stage of the delivery waited for; guarded by {@code this}. */
+    private CompletionStage<Void> waitingStage;
     /** Events held past their turn, in delivery order; created on first use, guarded by {@code this}. */
     private LinkedHashSet<HeldAcknowledgement> held;
     /** Held events taken back from a member that no longer owns the partition; guarded by {@code this}. */
@@ -155,6 +157,7 @@ final class Partition implements Runnable {
                 number = ++wait;
                 waitingFor = member;
                 waitingAck = ack;
+                waitingStage = stage;
             }
             if (member.closed()) {
                 abandon(member); // it closed while we delivered: its leave may have looked before we waited
@@ -164,6 +167,29 @@ final class Partition implements Runnable {
             stage.whenComplete((ignored, failure) -> onOutcome(number, deliveredTo, delivered, ack, failure));
             return;
         }
+    }
+
+    /**
+     * {@code member} is leaving its group: if the partition waits for its unfinished stage, waits for it until
+     * {@code deadline} (nanoTime) so that the event's outcome is known before another member gets the key — then
+     * the outcome is handled as usual; past the deadline the delivery is abandoned ({@link #abandon}).
+     */
+    void awaitOrAbandon(Member member, long deadline) {
+        CompletionStage<Void> stage;
+        synchronized (this) {
+            stage = waitingFor == member ? waitingStage : null;
+        }
+        if (stage != null) {
+            try {
+                stage.toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | Error e) {
+                // timed out, failed (its outcome redelivers), or a stage that cannot be waited for: abandon below
+            }
+        }
+        abandon(member);
     }
 
     /**
@@ -179,6 +205,7 @@ final class Partition implements Runnable {
             waitingFor = null;
             ack = waitingAck;
             waitingAck = null;
+            waitingStage = null;
             wait++;
             deliveries--; // the abandoned delivery says nothing about the event
         }
@@ -196,6 +223,7 @@ final class Partition implements Runnable {
             }
             waitingFor = null;
             waitingAck = null;
+            waitingStage = null;
         }
         if (ack != null && ack.turnEnded(failure == null)) {
             addHeld(ack);
