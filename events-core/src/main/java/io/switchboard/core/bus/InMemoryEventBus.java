@@ -235,7 +235,7 @@ public final class InMemoryEventBus implements EventBus {
     /**
      * Builds an {@link InMemoryEventBus}. Setters validate their argument. Not thread-safe.
      * Defaults: 8 partitions, 1024 events per partition, 5 deliveries, backoff 100 ms doubling to 5 s, leave timeout
-     * 5 s, own threads.
+     * 1 s, own threads.
      */
     public static final class Builder {
         private int partitions = 8;
@@ -243,7 +243,7 @@ public final class InMemoryEventBus implements EventBus {
         private int maxDeliveries = 5;
         private Duration redeliveryBackoff = Duration.ofMillis(100);
         private Duration maxRedeliveryBackoff = Duration.ofSeconds(5);
-        private Duration leaveTimeout = Duration.ofSeconds(5);
+        private Duration leaveTimeout = Duration.ofSeconds(1);
         private Executor executor;
         private Scheduler scheduler;
 
@@ -292,7 +292,7 @@ public final class InMemoryEventBus implements EventBus {
 
         /**
          * How long closing a subscription waits for its unfinished deliveries before their events go to another
-         * member (so one key is never handled by two members at once, unless a handler outlasts this). Default 5 s.
+         * member (so one key is never handled by two members at once, unless a handler outlasts this). Default 1 s.
          */
         public Builder leaveTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
