@@ -195,13 +195,13 @@ public abstract class SubscriberDispatch {
         Tracker t = fire(event, offer.fired(), null);
         CompletionStage<Void> stage = t == null ? Stages.DONE : t.seal();
         List<FiringGate.HeldEvent> partners = offer.releaseAfterFiring();
-        if (partners.isEmpty()) {
-            return stage;
-        }
         if (Stages.completedNormally(stage)) {
             partners.forEach(p -> p.acknowledgement().release());
         } else {
             stage.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    gate.forgetConsumed(input, event);
+                }
                 for (FiringGate.HeldEvent p : partners) {
                     if (failure == null) {
                         p.acknowledgement().release();

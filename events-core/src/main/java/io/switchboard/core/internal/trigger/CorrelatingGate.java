@@ -154,6 +154,12 @@ final class CorrelatingGate implements FiringGate {
             recent.put(key + "\u0000" + input + "\u0000" + id, Boolean.TRUE);
         }
 
+        synchronized void unconsumed(Object key, String input, String id) {
+            if (recent != null) {
+                recent.remove(key + "\u0000" + input + "\u0000" + id);
+            }
+        }
+
         synchronized boolean consumedRecently(Object key, String input, String id) {
             return recent != null && recent.containsKey(key + "\u0000" + input + "\u0000" + id);
         }
@@ -305,30 +311,31 @@ final class CorrelatingGate implements FiringGate {
         Holding holding = new Holding(ack, now);
         while (true) {
             KeyState current = states.get(key);
-            if (parked) {
-                CloudEvent there = current == null || (current.held & (1L << bit)) == 0 ? null : current.events[bit];
-                if (there != null) {
-                    if (!there.getId().equals(event.getId())) {
-                        ack.release(); // a newer event of this input is held: latest wins
-                        return null;
-                    }
-                    // the same event, held from a redelivered original: keep it, with the copy's acknowledgement
-                    KeyState swapped = withHolding(current, bit, holding);
-                    if (!states.replace(key, current, swapped)) {
-                        continue;
-                    }
-                    Holding before = current.hold(bit);
-                    if (before != null) {
-                        before.ack.release();
-                    }
-                    Object k = key;
-                    ack.whenReturned(() -> forget(k, bit, holding));
-                    return null;
+            // A copy may arrive twice: replayed after a crash (its source record or its copy was not committed yet),
+            // or re-parked. Same id held: keep it, under the newer acknowledgement. Same id consumed here recently:
+            // a duplicate of what already fired (or was evicted), dropped. A re-parked copy also yields to a newer
+            // event of its input (latest wins).
+            CloudEvent there = current == null || (current.held & (1L << bit)) == 0 ? null : current.events[bit];
+            if (there != null && there.getId().equals(event.getId())) {
+                KeyState swapped = withHolding(current, bit, holding);
+                if (!states.replace(key, current, swapped)) {
+                    continue;
                 }
-                if (store.consumedRecently(key, input, event.getId())) {
-                    ack.release(); // its original fired (or was evicted) here already
-                    return null;
+                Holding before = current.hold(bit);
+                if (before != null) {
+                    before.ack.release();
                 }
+                Object k = key;
+                ack.whenReturned(() -> forget(k, bit, holding));
+                return null;
+            }
+            if (there != null && parked) {
+                ack.release(); // a newer event of this input is held: latest wins
+                return null;
+            }
+            if (store.consumedRecently(key, input, event.getId())) {
+                ack.release(); // it fired (or was evicted) here already: a replayed or re-parked duplicate
+                return null;
             }
             long born = current != null ? current.born : births.incrementAndGet();
             Step step = step(current, bit, event, now, arrival, born, holding);
@@ -503,6 +510,14 @@ final class CorrelatingGate implements FiringGate {
     }
 
     @Override
+    public void forgetConsumed(String input, CloudEvent event) {
+        Object key = bits.containsKey(input) ? keyOf(input, event) : null;
+        if (key != null) {
+            store.unconsumed(key, input, event.getId());
+        }
+    }
+
+    @Override
     public void restoreHeld(String input, CloudEvent event, Acknowledgement ack) {
         Integer found = bits.get(input);
         Object key = found == null ? null : keyOf(input, event);
@@ -510,6 +525,7 @@ final class CorrelatingGate implements FiringGate {
             ack.release();
             return;
         }
+        store.unconsumed(key, input, event.getId());
         int bit = found;
         long now = nanos(scheduler.now());
         Holding holding = new Holding(ack, now);

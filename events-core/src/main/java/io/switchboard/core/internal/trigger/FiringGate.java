@@ -87,6 +87,13 @@ public interface FiringGate {
     }
 
     /**
+     * The firing that {@code event} (of {@code input}) completed could not be settled, so the bus redelivers it: the
+     * gate must not take the redelivered copy for a duplicate of what fired.
+     */
+    default void forgetConsumed(String input, CloudEvent event) {
+    }
+
+    /**
      * What an offer with an acknowledgement fired.
      *
      * @param fired              the contributing events by input

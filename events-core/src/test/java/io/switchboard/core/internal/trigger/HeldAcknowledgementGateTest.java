@@ -191,8 +191,29 @@ class HeldAcknowledgementGateTest {
         CloudEvent b1 = event("b1", "o1");
         FiringGate.HeldOffer fired = gate.offerHeld("b", b1, new Ack().holding(), -1);
         FiringGate.HeldEvent partner = fired.releaseAfterFiring().get(0);
+        gate.forgetConsumed("b", b1);
         gate.restoreHeld(partner.input(), partner.event(), partner.acknowledgement());
         assertThat(gate.offerHeld("b", b1, new Ack().holding(), -1).fired()).containsEntry("a", a1);
         assertThat(a.released).isZero();
+    }
+
+    @Test
+    void a_replayed_copy_of_an_event_that_already_fired_is_dropped_and_one_still_held_is_kept_once() {
+        FiringGate gate = gate(b -> b);
+        CloudEvent a1 = event("a1", "o1");
+        Ack first = new Ack().holding();
+        gate.offerHeld("a", a1, first, -1);
+        Ack replayedWhileHeld = new Ack().holding();
+        assertThat(gate.offerHeld("a", a1, replayedWhileHeld, -1)).isNull();
+        assertThat(first.released).as("the newer delivery's acknowledgement takes over").isEqualTo(1);
+
+        FiringGate.HeldOffer fired = gate.offerHeld("b", event("b1", "o1"), new Ack().holding(), -1);
+        assertThat(fired.releaseAfterFiring()).extracting(FiringGate.HeldEvent::acknowledgement)
+                .containsExactly(replayedWhileHeld);
+
+        Ack replayedAfterFiring = new Ack().holding();
+        assertThat(gate.offerHeld("a", a1, replayedAfterFiring, -1)).isNull();
+        assertThat(replayedAfterFiring.released).isEqualTo(1);
+        assertThat(gate.heldEvents()).as("the duplicate is not held").isZero();
     }
 }
