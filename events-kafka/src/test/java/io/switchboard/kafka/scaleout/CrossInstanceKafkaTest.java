@@ -204,13 +204,14 @@ class CrossInstanceKafkaTest {
             instances.crash(owner);
             Instant crashed = Instant.now();
             await().atMost(WAIT).until(() -> {
+                List<Instant> missing = new ArrayList<>();
                 for (Instant t = first; !t.isAfter(last); t = t.plus(period)) {
                     if (!handled.containsKey(t)) {
-                        return false;
+                        missing.add(t);
                     }
                 }
-                return true;
-            });
+                return missing;
+            }, List::isEmpty);
             Map<Instant, Integer> window = new TreeMap<>();
             for (Instant t = first; !t.isAfter(last); t = t.plus(period)) {
                 window.put(t, handled.get(t).get());

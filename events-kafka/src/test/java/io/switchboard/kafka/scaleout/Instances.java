@@ -82,8 +82,11 @@ final class Instances implements AutoCloseable {
 
     /** Kills {@code instance}: its bus stops as a crashed process would, its handlers record nothing more. */
     void crash(Instance instance) {
-        instance.alive = false;
+        // the bus first: whatever the handlers record until they see the flag is not committed, so it is handled
+        // again elsewhere (a duplicate, as after a real crash); the other way round, work finished in between would
+        // be acknowledged without being recorded
         KafkaCrash.crash(instance.bus);
+        instance.alive = false;
         instance.switchboard.close(); // releases the runtime's threads; its bus is gone, so nothing is acknowledged
     }
 
