@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * One application instance's client of a bus shared by several instances, for tests of the cross-instance path
  * without a broker: delegates to one {@link InMemoryEventBus} (members of one group share its partitions) and
- * declares {@link BusCapability#DURABLE} on top of its capabilities (minus {@code withhout}), so that the runtime
+ * declares {@link BusCapability#DURABLE} on top of its capabilities (minus {@code without}), so that the runtime
  * takes the path it takes on Kafka. Closing it leaves the shared bus open.
  */
 final class SharedDurableBus implements EventBus {

@@ -59,7 +59,6 @@ class CrossInstanceKafkaTest {
                 .input("created", "orders", "type = 'order.created'")
                 .input("paid", "payments", "type = 'payment.settled'")
                 .subscriber(Subscriber.builder("ship").condition("created && paid").correlateBy("orderid")
-                        .handler(e -> { })
                         .sink(Sink.firing(f -> {
                             if (alive.getAsBoolean()) {
                                 fired.computeIfAbsent((String) f.event("created").getExtension("orderid"),
