@@ -52,6 +52,7 @@ class ConsumerLoopTest {
     private final List<Long> handled = new CopyOnWriteArrayList<>();
     private final List<Work> works = new CopyOnWriteArrayList<>();
     private ConsumerLoop loop;
+    private int maxHeld = 100;
 
     @AfterEach
     void stop() {
@@ -141,6 +142,33 @@ class ConsumerLoopTest {
     }
 
     @Test
+    void aPartitionHoldingItsLimitPausesUntilHalfIsReleased() {
+        maxHeld = 2;
+        start(Duration.ofSeconds(30), Work::hold);
+        assign();
+        onPollThread(() -> {
+            for (long offset = 0; offset < 4; offset++) {
+                mock.addRecord(record(offset, "k" + offset));
+            }
+        });
+        await().atMost(WAIT).until(() -> works.size() == 4 && works.stream().allMatch(Work::isTurnOver));
+        onPollThread(() -> { });
+        onPollThread(() -> { });
+
+        assertThat(mock.paused()).as("paused partitions while 4 events are held (limit 2)").containsExactly(TP);
+        assertThat(loop.inFlight()).as("held events are not in flight").isZero();
+
+        works.get(0).release();
+        works.get(1).release();
+        works.get(2).release();
+        await().atMost(WAIT).until(() -> {
+            onPollThread(() -> { });
+            return mock.paused().isEmpty();
+        });
+        assertThat(mock.committedOffset()).as("commit point: below the one event still held").isEqualTo(3);
+    }
+
+    @Test
     void aFailedAsynchronousCommitIsRetriedWithoutNewRecords() {
         mock.failCommits.set(true);
         start(Duration.ofSeconds(30));
@@ -206,7 +234,7 @@ class ConsumerLoopTest {
 
     private void start(Duration revokeTimeout, java.util.function.Consumer<Work> beforeStage) {
         ConsumerLoop.Settings settings = new ConsumerLoop.Settings(4, 100, Duration.ofMillis(5), revokeTimeout,
-                Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMillis(100), scheduler);
+                Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMillis(100), scheduler, maxHeld);
         WorkHandler handler = work -> {
             works.add(work);
             beforeStage.accept(work);
