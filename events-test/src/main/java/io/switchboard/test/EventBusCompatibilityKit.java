@@ -619,10 +619,12 @@ public abstract class EventBusCompatibilityKit {
             requireCapability(BusCapability.ORDERED_PER_KEY, "order across redelivery not checked");
             String topic = uniqueName("ack-order");
             String failing = uniqueName("fails-twice");
+            CompletableFuture<Void> firstAttempt = new CompletableFuture<>(); // fails once the later events wait
             RecordingConsumer consumer = new RecordingConsumer();
-            consumer.answering(e -> e.getId().equals(failing) && consumer.timesReceived(failing) <= 2
-                    ? CompletableFuture.failedFuture(new IllegalStateException("kit: attempt fails"))
-                    : CompletableFuture.completedFuture(null));
+            consumer.answering(e -> !e.getId().equals(failing) || consumer.timesReceived(failing) > 2
+                    ? CompletableFuture.completedFuture(null)
+                    : consumer.timesReceived(failing) == 1 ? firstAttempt
+                    : CompletableFuture.failedFuture(new IllegalStateException("kit: second attempt fails")));
             subscribe(topic, uniqueName("g"), consumer);
 
             awaitAccepted(bus().publish(topic, kitEvent(failing, "k-order").build()));
@@ -635,6 +637,8 @@ public abstract class EventBusCompatibilityKit {
                 stages.add(bus().publish(topic, kitEvent(id, "k-order").build()));
             }
             awaitAllAccepted(stages);
+            awaitUntil("event " + failing + " delivered", () -> consumer.received(failing));
+            firstAttempt.completeExceptionally(new IllegalStateException("kit: first attempt fails"));
 
             awaitUntil("the failing event and the later events of its key acknowledged",
                     () -> consumer.acknowledgedIds().contains(failing) && consumer.acknowledgedIds().containsAll(sameKey));
