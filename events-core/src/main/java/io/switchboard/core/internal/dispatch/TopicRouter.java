@@ -40,8 +40,12 @@ public final class TopicRouter implements BusConsumer {
     @SuppressWarnings("FieldMayBeFinal")
     private RoutingTable table = RoutingTable.EMPTY;
     private final LongAdder poisoned = new LongAdder();
-    /** Ids handled recently, when this topic's source emits identical copies per instance; else {@code null}. */
-    private volatile RecentIds handled;
+    /**
+     * Ids handled recently, when this topic's source emits identical copies per instance; else {@code null}. Set by
+     * {@link #deduplicate()} before the router is subscribed to its bus (which publishes it to the delivering
+     * threads), so a plain field: the hot path pays no volatile read.
+     */
+    private RecentIds handled;
     private final LongAdder skippedCopies = new LongAdder();
 
     public TopicRouter(String bus, String topic) {
@@ -83,7 +87,7 @@ public final class TopicRouter implements BusConsumer {
      * {@link RecentIds#CAPACITY} ids handled (or being handled) here is acknowledged and skipped. After a crash or rebalance the new
      * member does not know what the old one handled, so a copy may be handled again (at least once).
      */
-    public void deduplicate() {
+    public synchronized void deduplicate() {
         if (handled == null) {
             handled = new RecentIds();
         }
