@@ -25,6 +25,17 @@ public interface EventSource extends AutoCloseable {
      */
     void start(SourceContext context) throws Exception;
 
+    /**
+     * Whether every instance of an application, configured identically, emits the same events under the same ids —
+     * e.g. fixed-rate timer and cron ticks, whose id is {@code <name>@<scheduled instant>}. The runtime then publishes
+     * them under one partition key (the source's name), so all copies of one event reach the same member of the
+     * consumer group, and that member skips a copy whose id it handled recently: N instances handle each event once
+     * (at least once when an instance crashes). Default {@code false}: every emitted event is handled.
+     */
+    default boolean identicalAcrossInstances() {
+        return false;
+    }
+
     /** Stops producing events and releases every thread and connection the source holds. Idempotent. */
     @Override
     void close() throws Exception;

@@ -41,6 +41,7 @@ public final class Subscriber {
     private final String resetCron;
     private final int maxKeys;
     private final boolean levelTriggered;
+    private final boolean correlatesLocally;
     private final RateLimit rateLimit;
     private final Batching batching;
     private final Duration debounce;
@@ -61,6 +62,7 @@ public final class Subscriber {
         this.resetCron = b.resetCron;
         this.maxKeys = b.maxKeys;
         this.levelTriggered = b.levelTriggered;
+        this.correlatesLocally = b.correlatesLocally;
         this.rateLimit = b.rateLimit;
         this.batching = b.batching;
         this.debounce = b.debounce;
@@ -111,6 +113,9 @@ public final class Subscriber {
 
     /** Whether firing keeps held events (level-triggered) instead of resetting the contributing inputs. */
     public boolean levelTriggered() { return levelTriggered; }
+
+    /** Whether the subscriber correlates in each instance's memory only ({@link Builder#correlateLocally()}). */
+    public boolean correlatesLocally() { return correlatesLocally; }
 
     /** The rate limit, or {@code null}. */
     public RateLimit rateLimit() { return rateLimit; }
@@ -174,6 +179,7 @@ public final class Subscriber {
         private String resetCron;
         private int maxKeys = DEFAULT_MAX_KEYS;
         private boolean levelTriggered;
+        private boolean correlatesLocally;
         private RateLimit rateLimit;
         private Batching batching;
         private Duration debounce;
@@ -198,6 +204,7 @@ public final class Subscriber {
             this.resetCron = s.resetCron;
             this.maxKeys = s.maxKeys;
             this.levelTriggered = s.levelTriggered;
+            this.correlatesLocally = s.correlatesLocally;
             this.rateLimit = s.rateLimit;
             this.batching = s.batching;
             this.debounce = s.debounce;
@@ -307,6 +314,20 @@ public final class Subscriber {
         /** Keep held events after firing (fire on every event while the condition holds). Default: reset. */
         public Builder levelTriggered() {
             this.levelTriggered = true;
+            return this;
+        }
+
+        /**
+         * Opt out of cross-instance correlation: a stateful condition ({@code &&}, {@code !}) keeps its held events
+         * in this instance's memory and is fed straight from the source topics, even on a durable bus shared by
+         * several instances (docs/scaling.md). Correct only when a single instance runs, or when every event of one
+         * correlation key already reaches the same instance (e.g. one source keyed by the correlation attribute);
+         * otherwise partners consumed by different instances never meet, and held events are lost on a crash.
+         * Needed on a durable bus that cannot hold acknowledgements or key explicitly, which {@code build()}
+         * otherwise refuses.
+         */
+        public Builder correlateLocally() {
+            this.correlatesLocally = true;
             return this;
         }
 

@@ -45,4 +45,22 @@ public interface RuntimeView {
 
     /** Messages a bus handed over as undecodable (or gave up on), which nothing could route; each was logged. */
     long poisoned();
+
+    /**
+     * Copies of events from sources {@linkplain io.switchboard.api.EventSource#identicalAcrossInstances() identical
+     * across instances} (ticks) that another instance had emitted too and this one had handled already: acknowledged
+     * and skipped.
+     */
+    default long skippedCopies() {
+        return 0;
+    }
+
+    /**
+     * Events that correlated subscribers of this instance hold right now, waiting for their partners (on a shared
+     * durable bus each is also an unacknowledged message; see docs/scaling.md). Scans the held keys: for operators and
+     * tests, not for every event.
+     */
+    default long heldEvents() {
+        return 0;
+    }
 }

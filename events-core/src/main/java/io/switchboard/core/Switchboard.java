@@ -14,6 +14,8 @@ import io.switchboard.api.SwitchboardException;
 import io.switchboard.api.Trigger;
 import io.switchboard.api.TriggerInput;
 import io.switchboard.core.bus.InMemoryEventBus;
+import io.switchboard.core.internal.dispatch.CorrelationHop;
+import io.switchboard.core.internal.dispatch.CorrelationInlet;
 import io.switchboard.core.internal.dispatch.Dispatcher;
 import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
 import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
@@ -75,6 +77,12 @@ import java.util.concurrent.TimeoutException;
  * {@value TriggerInput#APPLICATION}. A source's events go to the topic named after the source on every bus some trigger
  * reads that source from (on the default bus when no trigger reads it).
  *
+ * <p><b>Several instances.</b> Instances of one application on one durable bus, built alike and sharing a
+ * {@link Builder#group group}, behave as one (docs/scaling.md): a correlated subscriber re-keys its inputs through an
+ * internal correlation topic so that partners meet on one member, and keeps the events it holds unacknowledged on the
+ * bus; ticks of sources that are {@linkplain EventSource#identicalAcrossInstances() identical across instances} are
+ * published under one key and handled once.
+ *
  * <p>Thread-safe. Publishing and dispatch never lock; adding, replacing and removing triggers serialise among
  * themselves only.
  */
@@ -84,6 +92,8 @@ public final class Switchboard implements AutoCloseable {
     public static final String DEFAULT_BUS = "default";
     /** The default consumer-group name. */
     public static final String DEFAULT_GROUP = "switchboard";
+    /** How long a held event stays unacknowledged before it is re-parked, unless {@link Builder#reparkHeldAfter} says. */
+    public static final Duration DEFAULT_REPARK_AFTER = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
 
@@ -102,6 +112,10 @@ public final class Switchboard implements AutoCloseable {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final List<EventSource> startedSources = new ArrayList<>();
     private final Set<SubscriberDispatch> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Consumers of the correlation topics of cross-instance subscribers, by bus and topic; see {@link CorrelationHop}. */
+    private final Map<BusTopic, CorrelationInlet> inlets = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sources whose events are identical across instances: published under their name as key, consumed once. */
+    private final Set<String> identicalSources;
     private final RuntimeView view = new View();
     private volatile RuntimeView.State state = RuntimeView.State.NEW;
     private volatile Map<String, EventBus[]> publishTargets = Map.of();
@@ -125,7 +139,14 @@ public final class Switchboard implements AutoCloseable {
         this.ownedExecutor = ownedExecutor;
         this.group = b.group;
         this.drainTimeout = b.drainTimeout;
-        this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor);
+        this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter);
+        Set<String> identical = new java.util.HashSet<>();
+        sources.values().forEach(s -> {
+            if (s.identicalAcrossInstances()) {
+                identical.add(s.name());
+            }
+        });
+        this.identicalSources = Set.copyOf(identical);
         this.dispatcher = new Dispatcher(this::onNewRouter);
     }
 
@@ -151,6 +172,9 @@ public final class Switchboard implements AutoCloseable {
             try {
                 for (TopicRouter router : dispatcher.routers()) {
                     subscribe(router);
+                }
+                for (CorrelationInlet inlet : inlets.values()) {
+                    subscribe(inlet);
                 }
                 for (EventSource source : sources.values()) {
                     try {
@@ -206,17 +230,29 @@ public final class Switchboard implements AutoCloseable {
                     : "Switchboard is closed: event " + event.getId() + " was not accepted"));
         }
         EventBus[] targets = publishTargets.get(source);
+        boolean keyed = identicalSources.contains(source);
         if (targets == null) {
-            return buses.get(DEFAULT_BUS).publish(source, event);
+            return publishTo(buses.get(DEFAULT_BUS), source, event, keyed);
         }
         if (targets.length == 1) {
-            return targets[0].publish(source, event);
+            return publishTo(targets[0], source, event, keyed);
         }
         CompletableFuture<?>[] all = new CompletableFuture<?>[targets.length];
         for (int i = 0; i < targets.length; i++) {
-            all[i] = targets[i].publish(source, event).toCompletableFuture();
+            all[i] = publishTo(targets[i], source, event, keyed).toCompletableFuture();
         }
         return CompletableFuture.allOf(all);
+    }
+
+    /**
+     * {@code keyed}: the source's events are identical across instances, so every copy of one goes under the source's
+     * name as partition key to one member of the group, which handles it once (see {@link TopicRouter#deduplicate}).
+     */
+    private static CompletionStage<Void> publishTo(EventBus bus, String source, CloudEvent event, boolean keyed) {
+        if (keyed && bus.capabilities().contains(io.switchboard.api.BusCapability.CONSUMER_GROUPS)) {
+            return bus.publish(source, event, source);
+        }
+        return bus.publish(source, event);
     }
 
     /**
@@ -306,7 +342,9 @@ public final class Switchboard implements AutoCloseable {
                 throw new ConfigurationException("trigger '" + trigger.name() + "' already exists: use replaceTrigger(..)"
                         + " to change it, or give the new trigger another name");
             }
-            dispatcher.install(assembler.assembleOrThrow(trigger, null));
+            Registration added = assembler.assembleOrThrow(trigger, null);
+            dispatcher.install(added);
+            connectInlets(added, null);
             refreshPublishTargets();
         }
     }
@@ -328,7 +366,9 @@ public final class Switchboard implements AutoCloseable {
                 throw new ConfigurationException("no trigger named '" + trigger.name() + "' to replace: use"
                         + " addTrigger(..); live triggers: " + view.triggers());
             }
-            Registration old = dispatcher.install(assembler.assembleOrThrow(trigger, current));
+            Registration next = assembler.assembleOrThrow(trigger, current);
+            Registration old = dispatcher.install(next);
+            connectInlets(next, old);
             refreshPublishTargets();
             return retire(old);
         }
@@ -348,6 +388,7 @@ public final class Switchboard implements AutoCloseable {
             if (old == null) {
                 throw new IllegalArgumentException("no trigger named '" + name + "'; live triggers: " + view.triggers());
             }
+            connectInlets(null, old);
             refreshPublishTargets();
             return retire(old);
         }
@@ -512,6 +553,9 @@ public final class Switchboard implements AutoCloseable {
 
     /** Called by the dispatcher (under its write lock) for every new bus topic; subscribes it when running. */
     private void onNewRouter(TopicRouter router) {
+        if (identicalSources.contains(router.topic())) {
+            router.deduplicate();
+        }
         if (state == RuntimeView.State.RUNNING) {
             subscribe(router);
         }
@@ -522,6 +566,60 @@ public final class Switchboard implements AutoCloseable {
         Subscription s = bus.subscribe(router.topic(), group, router);
         synchronized (subscriptions) {
             subscriptions.add(s);
+        }
+    }
+
+    private void subscribe(CorrelationInlet inlet) {
+        Subscription s = buses.get(inlet.bus()).subscribe(inlet.topic(), group, inlet);
+        synchronized (subscriptions) {
+            subscriptions.add(s);
+        }
+    }
+
+    /**
+     * Points the correlation topics of {@code now}'s cross-instance subscribers at them (creating and, when running,
+     * subscribing their consumers), and lets go of those of {@code before} (replaced or removed) that no successor
+     * takes over: their topics' copies are then skipped, and the events their gates held are released unless the
+     * successor's gate shares them. Callers hold {@link #lifecycle}.
+     */
+    private void connectInlets(Registration now, Registration before) {
+        Map<String, SubscriberDispatch> successors = new LinkedHashMap<>();
+        if (now != null) {
+            for (SubscriberDispatch d : now.subscribers()) {
+                successors.put(d.subscriber(), d);
+                CorrelationHop hop = d.hop();
+                if (hop == null) {
+                    continue;
+                }
+                BusTopic bt = new BusTopic(hop.busName(), hop.topic());
+                CorrelationInlet inlet = inlets.get(bt);
+                if (inlet == null) {
+                    inlet = new CorrelationInlet(hop.busName(), hop.topic());
+                    inlet.target(d);
+                    inlets.put(bt, inlet);
+                    if (state == RuntimeView.State.RUNNING) {
+                        subscribe(inlet);
+                    }
+                } else {
+                    inlet.target(d);
+                }
+            }
+        }
+        if (before == null) {
+            return;
+        }
+        for (SubscriberDispatch old : before.subscribers()) {
+            SubscriberDispatch next = successors.get(old.subscriber());
+            CorrelationHop hop = old.hop();
+            if (hop != null && (next == null || next.hop() == null || !next.hop().topic().equals(hop.topic()))) {
+                CorrelationInlet inlet = inlets.get(new BusTopic(hop.busName(), hop.topic()));
+                if (inlet != null && inlet.target() == old) {
+                    inlet.target(null);
+                }
+            }
+            if (next == null || !next.gate().sharesHeld(old.gate())) {
+                old.gate().releaseHeld();
+            }
         }
     }
 
@@ -604,6 +702,26 @@ public final class Switchboard implements AutoCloseable {
             }
             return sum;
         }
+
+        @Override
+        public long heldEvents() {
+            long sum = 0;
+            for (Registration r : dispatcher.registrations()) {
+                for (SubscriberDispatch d : r.subscribers()) {
+                    sum += d.gate().heldEvents();
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        public long skippedCopies() {
+            long sum = 0;
+            for (TopicRouter router : dispatcher.routers()) {
+                sum += router.skippedCopies();
+            }
+            return sum;
+        }
     }
 
     /**
@@ -622,6 +740,7 @@ public final class Switchboard implements AutoCloseable {
         private String group = DEFAULT_GROUP;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private BusReplacement busReplacement = (namespace, type) -> null;
+        private Duration reparkAfter = DEFAULT_REPARK_AFTER;
 
         private Builder() {
         }
@@ -727,6 +846,21 @@ public final class Switchboard implements AutoCloseable {
                 throw new IllegalArgumentException("group must not be blank; default is '" + DEFAULT_GROUP + "'");
             }
             this.group = group;
+            return this;
+        }
+
+        /**
+         * How long a correlated subscriber on a shared durable bus holds an event unacknowledged before it re-publishes
+         * it to its correlation topic and acknowledges the original ("re-park", docs/scaling.md), so that one
+         * long-held event keeps neither a partition from committing nor a restart from replaying without limit.
+         * Shorter: less to replay after a crash, more re-published copies. Default 10 minutes.
+         */
+        public Builder reparkHeldAfter(Duration age) {
+            Objects.requireNonNull(age, "age");
+            if (age.isZero() || age.isNegative()) {
+                throw new IllegalArgumentException("reparkHeldAfter must be positive, got " + age);
+            }
+            this.reparkAfter = age;
             return this;
         }
 
@@ -842,7 +976,7 @@ public final class Switchboard implements AutoCloseable {
                         errors.add("two triggers are named '" + t.name() + "': give each trigger its own name");
                     }
                 }
-                TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec);
+                TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
                 for (Trigger t : triggers) {
@@ -865,6 +999,9 @@ public final class Switchboard implements AutoCloseable {
                 }
                 Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor);
                 sb.dispatcher.installAll(registrations);
+                for (Registration r : registrations) {
+                    sb.connectInlets(r, null);
+                }
                 sb.refreshPublishTargets();
                 done = true;
                 return sb;

@@ -1,5 +1,7 @@
 package io.switchboard.core;
 
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.BusCapability;
 import io.switchboard.api.ConfigurationException;
 import io.switchboard.api.EventBus;
 import io.switchboard.api.Scheduler;
@@ -12,6 +14,7 @@ import io.switchboard.core.internal.SubscriberCounters;
 import io.switchboard.core.internal.delivery.DeliveryContext;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.delivery.DeliveryPipelines;
+import io.switchboard.core.internal.dispatch.CorrelationHop;
 import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
 import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
 import io.switchboard.core.internal.dispatch.FirstAttempt;
@@ -21,6 +24,7 @@ import io.switchboard.core.internal.dispatch.SubscriberDispatch;
 import io.switchboard.core.internal.trigger.FiringGate;
 import io.switchboard.core.internal.trigger.FiringGates;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +38,13 @@ import java.util.function.Supplier;
  * Turns a {@link Trigger} into its dispatch parts: compiled filters, routes per bus topic, and per subscriber its
  * counters, firing gate (the trigger-semantics seam) and delivery pipeline. Checks everything first and reports every
  * problem of the trigger at once.
+ *
+ * <p>A correlated subscriber (stateful condition) on a bus shared durably by several instances
+ * ({@link BusCapability#CONSUMER_GROUPS} and {@link BusCapability#DURABLE}) gets a {@link CorrelationHop}: its inputs
+ * are re-keyed through its correlation topic so that all events of one key meet on one member, and its gate keeps the
+ * bus acknowledgement of the events it holds (docs/scaling.md). That needs a bus with
+ * {@link BusCapability#HELD_ACKNOWLEDGEMENT}, {@link BusCapability#ORDERED_PER_KEY} and keyed publish; otherwise the
+ * subscriber is refused unless it {@code correlateLocally()}.
  */
 final class TriggerAssembler {
 
@@ -41,13 +52,17 @@ final class TriggerAssembler {
     private final Supplier<Set<String>> sources;
     private final Scheduler scheduler;
     private final Executor executor;
+    private final String group;
+    private final Duration reparkAfter;
 
     TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
-                     Executor executor) {
+                     Executor executor, String group, Duration reparkAfter) {
         this.buses = buses;
         this.sources = sources;
         this.scheduler = scheduler;
         this.executor = executor;
+        this.group = group;
+        this.reparkAfter = reparkAfter;
     }
 
     /**
@@ -98,7 +113,15 @@ final class TriggerAssembler {
             // conditions are checked too, so that one build reports every mistake of the trigger
             for (Subscriber s : trigger.subscribers()) {
                 try {
-                    FiringGates.create(trigger, s, scheduler, new SubscriberCounters()).close();
+                    FiringGate gate = FiringGates.create(trigger, s, scheduler, new SubscriberCounters());
+                    gate.close();
+                    EventBus bus = buses.get(busName);
+                    if (bus != null && crossInstance(gate, s, bus)) {
+                        String problem = crossInstanceProblem(trigger, s, busName, bus);
+                        if (problem != null) {
+                            problems.add(problem);
+                        }
+                    }
                 } catch (ConfigurationException e) {
                     problems.add(e.getMessage());
                 }
@@ -116,6 +139,19 @@ final class TriggerAssembler {
                 problems.add(e.getMessage());
                 continue;
             }
+            CorrelationHop hop = null;
+            EventBus bus = buses.get(busName);
+            if (crossInstance(gate, s, bus)) {
+                String problem = crossInstanceProblem(trigger, s, busName, bus);
+                if (problem != null) {
+                    problems.add(problem);
+                    gate.close();
+                    continue;
+                }
+                hop = new CorrelationHop(bus, busName, CorrelationHop.topicName(group, trigger.name(), s.name()),
+                        s.correlateBy(), scheduler.clock());
+                gate.reparkAfter(reparkAfter, hop::repark);
+            }
             Sink.Invoker direct = null;
             Subscriber piped = s;
             if (FirstAttempt.eligible(s)) {
@@ -124,9 +160,13 @@ final class TriggerAssembler {
                 piped = s.toBuilder().sink(FirstAttempt.replaying(invoke)).build();
             }
             DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, piped,
-                    new DeliveryContext(scheduler, executor, counters, (bus, topic, event) ->
-                            buses.get(bus == null ? busName : bus).publish(topic, event)));
-            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct));
+                    new DeliveryContext(scheduler, executor, counters, (sinkBus, topic, event) ->
+                            buses.get(sinkBus == null ? busName : sinkBus).publish(topic, event)));
+            SubscriberDispatch dispatch = SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct);
+            if (hop != null) {
+                dispatch.rekeyThrough(hop);
+            }
+            dispatches.add(dispatch);
         }
         if (problems.size() > before) {
             for (SubscriberDispatch d : dispatches) {
@@ -142,6 +182,47 @@ final class TriggerAssembler {
                     .add(new Route(trigger.name(), input.name(), filters.get(input.name()), subscribers));
         }
         return new Registration(trigger.name(), routes, dispatches);
+    }
+
+    /** Whether the subscriber takes the cross-instance path: stateful, on a durably shared bus, not opted out. */
+    private static boolean crossInstance(FiringGate gate, Subscriber s, EventBus bus) {
+        Set<BusCapability> caps = bus.capabilities();
+        return gate.correlates() && !s.correlatesLocally() && caps.contains(BusCapability.CONSUMER_GROUPS)
+                && caps.contains(BusCapability.DURABLE);
+    }
+
+    /** Why the bus cannot carry the cross-instance path of {@code s}, or {@code null} if it can. */
+    static String crossInstanceProblem(Trigger trigger, Subscriber s, String busName, EventBus bus) {
+        List<String> missing = new ArrayList<>();
+        Set<BusCapability> caps = bus.capabilities();
+        if (!caps.contains(BusCapability.HELD_ACKNOWLEDGEMENT)) {
+            missing.add("HELD_ACKNOWLEDGEMENT (keep a held event unacknowledged past its turn)");
+        }
+        if (!caps.contains(BusCapability.ORDERED_PER_KEY)) {
+            missing.add("ORDERED_PER_KEY");
+        }
+        if (!keysExplicitly(bus)) {
+            missing.add("publish(topic, event, partitionKey)");
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return "subscriber '" + s.name() + "' of trigger '" + trigger.name() + "' correlates events (condition '"
+                + (s.condition() == null ? "all inputs" : s.condition()) + "') on bus '" + busName + "' (type "
+                + bus.type() + "), which is durable and shared by consumer groups, but lacks " + String.join(", ", missing)
+                + ": its instances could not bring the events of one correlation key together nor keep held events"
+                + " as durable as the bus. Use a bus that has them (see docs/scaling.md), or, if only one instance"
+                + " runs or every key's events already reach one instance, declare Subscriber.builder(\"" + s.name()
+                + "\").correlateLocally()";
+    }
+
+    private static boolean keysExplicitly(EventBus bus) {
+        try {
+            return bus.getClass().getMethod("publish", String.class, CloudEvent.class, String.class)
+                    .getDeclaringClass() != EventBus.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
     }
 
     private static FiringGate previousGate(Registration previous, String subscriber) {

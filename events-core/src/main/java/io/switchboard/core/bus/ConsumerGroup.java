@@ -38,8 +38,9 @@ final class ConsumerGroup {
         return topic;
     }
 
-    PublishRejectedException offer(CloudEvent event) {
-        Partition p = partitions[Math.floorMod(spread(partitionKeyHash(event)), partitions.length)];
+    PublishRejectedException offer(CloudEvent event, String key) {
+        int hash = key != null ? key.hashCode() : partitionKeyHash(event);
+        Partition p = partitions[Math.floorMod(spread(hash), partitions.length)];
         if (p.offer(event)) {
             return null;
         }
@@ -62,6 +63,7 @@ final class ConsumerGroup {
             next[next.length - 1] = member;
             members = next;
         }
+        reassignAll();
         wakeAll();
         return member;
     }
@@ -83,9 +85,13 @@ final class ConsumerGroup {
             System.arraycopy(current, at + 1, next, at, current.length - at - 1);
             members = next;
         }
+        // the member's unfinished deliveries finish (bounded) before their keys go to another member, so that one key
+        // is never handled by two members at once
+        long deadline = System.nanoTime() + bus.leaveTimeout.toNanos();
         for (Partition p : partitions) {
-            p.abandon(member);
+            p.awaitOrAbandon(member, deadline);
         }
+        reassignAll();
         wakeAll();
     }
 
@@ -95,6 +101,21 @@ final class ConsumerGroup {
             sum += p.pending();
         }
         return sum;
+    }
+
+    long held() {
+        long sum = 0;
+        for (Partition p : partitions) {
+            sum += p.held();
+        }
+        return sum;
+    }
+
+    /** Partitions may have changed hands: events held by their previous member go back to the partition. */
+    private void reassignAll() {
+        for (Partition p : partitions) {
+            p.reassigned();
+        }
     }
 
     long close() {

@@ -45,8 +45,15 @@ import java.util.concurrent.atomic.LongAdder;
  * partition completes exceptionally with {@link PublishRejectedException} (for that group; groups that had room keep
  * the event, so a retried publish may duplicate it there — at-least-once).
  *
+ * <p><b>Held acknowledgement.</b> A consumer that overrides
+ * {@link BusConsumer#deliver(CloudEvent, io.switchboard.api.Acknowledgement)} may hold an event past its turn: the
+ * partition goes on with the next event, the held one stays unacknowledged (counted in {@link #held}) until released.
+ * When the group's membership changes, every event held by a member that no longer owns its partition (it left, or
+ * the partition moved to a joining member) is taken back: its {@code whenReturned} actions run and it is delivered
+ * again to the partition's current member, before the partition's buffered events.
+ *
  * <p><b>Guarantees.</b> {@link BusCapability#REDELIVERY}, {@link BusCapability#ORDERED_PER_KEY},
- * {@link BusCapability#CONSUMER_GROUPS}. Not durable: {@link #close()} discards buffered events (and logs how many).
+ * {@link BusCapability#CONSUMER_GROUPS}, {@link BusCapability#HELD_ACKNOWLEDGEMENT}. Not durable: {@link #close()} discards buffered events (and logs how many).
  * Events are passed by reference, never as bytes, so there is nothing undecodable to detect.
  *
  * <p>Thread-safe. {@link #close()} stops every delivery and the threads the bus created.
@@ -58,7 +65,8 @@ public final class InMemoryEventBus implements EventBus {
 
     private static final Logger log = LoggerFactory.getLogger(InMemoryEventBus.class);
     private static final Set<BusCapability> CAPABILITIES = Collections.unmodifiableSet(
-            EnumSet.of(BusCapability.REDELIVERY, BusCapability.ORDERED_PER_KEY, BusCapability.CONSUMER_GROUPS));
+            EnumSet.of(BusCapability.REDELIVERY, BusCapability.ORDERED_PER_KEY, BusCapability.CONSUMER_GROUPS,
+                    BusCapability.HELD_ACKNOWLEDGEMENT));
 
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     final int partitions;
@@ -66,6 +74,7 @@ public final class InMemoryEventBus implements EventBus {
     final int maxDeliveries;
     final Duration redeliveryBackoff;
     final Duration maxRedeliveryBackoff;
+    final Duration leaveTimeout;
     final Executor executor;
     final Scheduler scheduler;
     private final ExecutorService ownedExecutor;
@@ -83,6 +92,7 @@ public final class InMemoryEventBus implements EventBus {
         this.maxDeliveries = b.maxDeliveries;
         this.redeliveryBackoff = b.redeliveryBackoff;
         this.maxRedeliveryBackoff = b.maxRedeliveryBackoff;
+        this.leaveTimeout = b.leaveTimeout;
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownedExecutor = null;
@@ -125,6 +135,16 @@ public final class InMemoryEventBus implements EventBus {
      */
     @Override
     public CompletionStage<Void> publish(String topic, CloudEvent event) {
+        return publish(topic, event, null, false);
+    }
+
+    /** As {@link #publish(String, CloudEvent)}, into the partition of {@code partitionKey} in every group. */
+    @Override
+    public CompletionStage<Void> publish(String topic, CloudEvent event, String partitionKey) {
+        return publish(topic, event, Objects.requireNonNull(partitionKey, "partitionKey"), true);
+    }
+
+    private CompletionStage<Void> publish(String topic, CloudEvent event, String partitionKey, boolean keyed) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(event, "event");
         if (closed) {
@@ -135,7 +155,7 @@ public final class InMemoryEventBus implements EventBus {
         if (t == null) {
             return Stages.DONE; // no group has ever subscribed: nobody to keep it for
         }
-        return t.publish(event);
+        return t.publish(event, keyed ? partitionKey : null);
     }
 
     @Override
@@ -191,6 +211,12 @@ public final class InMemoryEventBus implements EventBus {
                 drained.notifyAll();
             }
         }
+    }
+
+    /** Events of {@code topic} that members of {@code group} hold past their turn, unacknowledged. */
+    public long held(String topic, String group) {
+        Topic t = topics.get(topic);
+        return t == null ? 0 : t.held(group);
     }
 
     /** Events buffered or being delivered, over all topics and groups. */
@@ -252,7 +278,8 @@ public final class InMemoryEventBus implements EventBus {
 
     /**
      * Builds an {@link InMemoryEventBus}. Setters validate their argument. Not thread-safe.
-     * Defaults: 8 partitions, 1024 events per partition, 5 deliveries, backoff 100 ms doubling to 5 s, own threads.
+     * Defaults: 8 partitions, 1024 events per partition, 5 deliveries, backoff 100 ms doubling to 5 s, leave timeout
+     * 1 s, own threads.
      */
     public static final class Builder {
         private int partitions = 8;
@@ -260,6 +287,7 @@ public final class InMemoryEventBus implements EventBus {
         private int maxDeliveries = 5;
         private Duration redeliveryBackoff = Duration.ofMillis(100);
         private Duration maxRedeliveryBackoff = Duration.ofSeconds(5);
+        private Duration leaveTimeout = Duration.ofSeconds(1);
         private Executor executor;
         private Scheduler scheduler;
 
@@ -303,6 +331,19 @@ public final class InMemoryEventBus implements EventBus {
             }
             this.redeliveryBackoff = initial;
             this.maxRedeliveryBackoff = max;
+            return this;
+        }
+
+        /**
+         * How long closing a subscription waits for its unfinished deliveries before their events go to another
+         * member (so one key is never handled by two members at once, unless a handler outlasts this). Default 1 s.
+         */
+        public Builder leaveTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("leaveTimeout must not be negative, got " + timeout);
+            }
+            this.leaveTimeout = timeout;
             return this;
         }
 

@@ -8,7 +8,11 @@ import io.switchboard.core.internal.dispatch.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,6 +26,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before anything behind it (per-key order). When the member it waits for leaves the group, the delivery is abandoned
  * unacknowledged and the event goes to the next member at once. {@code scheduled} is the single-consumer guard:
  * whoever flips it false→true owns {@code current} and {@code deliveries} until it flips it back.
+ *
+ * <p>Held events ({@link HeldAcknowledgement}): an event whose consumer held it past its turn leaves {@code current}
+ * like an acknowledged one, so the partition goes on, but stays in {@code held} until released. When the partition's
+ * member changes (a member joins or leaves the group), events held by another member are taken back and queued in
+ * {@code returned}, which the drain empties before the ring: they are older than anything buffered.
  */
 final class Partition implements Runnable {
 
@@ -38,6 +47,16 @@ final class Partition implements Runnable {
     /** The member whose unfinished stage the partition waits for, and that wait's number; guarded by {@code this}. */
     private Member waitingFor;
     private long wait;
+    /** The acknowledgement of the delivery waited for, if its consumer takes one; guarded by {@code this}. */
+    private HeldAcknowledgement waitingAck;
+    /** The stage of the delivery waited for; guarded by {@code this}. */
+    private CompletionStage<Void> waitingStage;
+    /** Events held past their turn, in delivery order; created on first use, guarded by {@code this}. */
+    private LinkedHashSet<HeldAcknowledgement> held;
+    /** Held events taken back from a member that no longer owns the partition; guarded by {@code this}. */
+    private ArrayDeque<CloudEvent> returned;
+    /** {@code returned}'s size, readable without the lock so the drain checks it for free. */
+    private volatile int returnedCount;
 
     Partition(InMemoryEventBus bus, ConsumerGroup group, int index) {
         this.bus = bus;
@@ -55,7 +74,12 @@ final class Partition implements Runnable {
     }
 
     long pending() {
-        return ring.size() + (current == null ? 0 : 1);
+        return ring.size() + returnedCount + (current == null ? 0 : 1);
+    }
+
+    /** Events held past their turn right now. */
+    synchronized int held() {
+        return held == null ? 0 : held.size();
     }
 
     boolean offer(CloudEvent event) {
@@ -82,10 +106,13 @@ final class Partition implements Runnable {
             }
             CloudEvent event = current;
             if (event == null) {
-                event = ring.poll();
+                event = returnedCount != 0 ? pollReturned() : null;
+                if (event == null) {
+                    event = ring.poll();
+                }
                 if (event == null) {
                     scheduled.set(false);
-                    if (!ring.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    if ((!ring.isEmpty() || returnedCount != 0) && scheduled.compareAndSet(false, true)) {
                         continue;
                     }
                     return;
@@ -104,8 +131,10 @@ final class Partition implements Runnable {
             }
             deliveries++;
             CompletionStage<Void> stage;
+            HeldAcknowledgement ack = member.takesAcknowledgement
+                    ? new HeldAcknowledgement(this, member, event) : null;
             try {
-                stage = member.consumer.deliver(event);
+                stage = ack == null ? member.consumer.deliver(event) : member.consumer.deliver(event, ack);
                 if (stage == null) {
                     stage = Stages.failed(new NullPointerException("BusConsumer.deliver returned null"));
                 }
@@ -114,6 +143,9 @@ final class Partition implements Runnable {
             }
             if (Stages.completedNormally(stage)) {
                 current = null;
+                if (ack != null && ack.turnEnded(true)) {
+                    addHeld(ack);
+                }
                 bus.eventFinished();
                 if (--budget == 0) {
                     submit(); // let other partitions have the thread
@@ -125,15 +157,40 @@ final class Partition implements Runnable {
             synchronized (this) {
                 number = ++wait;
                 waitingFor = member;
+                waitingAck = ack;
+                waitingStage = stage;
             }
             if (member.closed()) {
                 abandon(member); // it closed while we delivered: its leave may have looked before we waited
             }
             Member deliveredTo = member;
             CloudEvent delivered = event;
-            stage.whenComplete((ignored, failure) -> onOutcome(number, deliveredTo, delivered, failure));
+            stage.whenComplete((ignored, failure) -> onOutcome(number, deliveredTo, delivered, ack, failure));
             return;
         }
+    }
+
+    /**
+     * {@code member} is leaving its group: if the partition waits for its unfinished stage, waits for it until
+     * {@code deadline} (nanoTime) so that the event's outcome is known before another member gets the key — then
+     * the outcome is handled as usual; past the deadline the delivery is abandoned ({@link #abandon}).
+     */
+    void awaitOrAbandon(Member member, long deadline) {
+        CompletionStage<Void> stage;
+        synchronized (this) {
+            stage = waitingFor == member ? waitingStage : null;
+        }
+        if (stage != null) {
+            try {
+                stage.toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception | Error e) {
+                // timed out, failed (its outcome redelivers), or a stage that cannot be waited for: abandon below
+            }
+        }
+        abandon(member);
     }
 
     /**
@@ -141,24 +198,36 @@ final class Partition implements Runnable {
      * unacknowledged and the event goes to the next member at once; the late outcome is ignored.
      */
     void abandon(Member member) {
+        HeldAcknowledgement ack;
         synchronized (this) {
             if (waitingFor != member) {
                 return;
             }
             waitingFor = null;
+            ack = waitingAck;
+            waitingAck = null;
+            waitingStage = null;
             wait++;
             deliveries--; // the abandoned delivery says nothing about the event
+        }
+        if (ack != null) {
+            ack.takeBack(); // the consumer may already hold it: it must forget it, the event goes to another member
         }
         bus.redelivered.increment();
         submit();
     }
 
-    private void onOutcome(long number, Member member, CloudEvent event, Throwable failure) {
+    private void onOutcome(long number, Member member, CloudEvent event, HeldAcknowledgement ack, Throwable failure) {
         synchronized (this) {
             if (number != wait || waitingFor != member) {
                 return; // abandoned: the member left before finishing, the event went to another member
             }
             waitingFor = null;
+            waitingAck = null;
+            waitingStage = null;
+        }
+        if (ack != null && ack.turnEnded(failure == null)) {
+            addHeld(ack);
         }
         if (failure == null) {
             current = null;
@@ -191,6 +260,77 @@ final class Partition implements Runnable {
             bus.eventFinished();
             submit();
         });
+    }
+
+    private void addHeld(HeldAcknowledgement ack) {
+        synchronized (this) {
+            if (held == null) {
+                held = new LinkedHashSet<>();
+            }
+            held.add(ack);
+        }
+        if (ack.member.closed() || group.memberFor(index) != ack.member) {
+            reassigned(); // the member left or lost the partition while the event was in its turn
+        }
+    }
+
+    /** A held event was released (acknowledged). */
+    void releaseHeld(HeldAcknowledgement ack) {
+        synchronized (this) {
+            if (held != null) {
+                held.remove(ack);
+            }
+        }
+    }
+
+    /**
+     * The group's membership changed: events held by a member that no longer owns this partition go back to the
+     * partition, to be delivered to its current owner before anything buffered.
+     */
+    void reassigned() {
+        Member owner = group.memberFor(index);
+        List<HeldAcknowledgement> back = null;
+        synchronized (this) {
+            if (held == null || held.isEmpty()) {
+                return;
+            }
+            for (java.util.Iterator<HeldAcknowledgement> it = held.iterator(); it.hasNext(); ) {
+                HeldAcknowledgement a = it.next();
+                if (a.member != owner || a.member.closed()) {
+                    it.remove();
+                    if (back == null) {
+                        back = new ArrayList<>();
+                    }
+                    back.add(a);
+                }
+            }
+        }
+        if (back == null) {
+            return;
+        }
+        int count = 0;
+        for (HeldAcknowledgement a : back) {
+            if (a.takeBack()) {
+                synchronized (this) {
+                    if (returned == null) {
+                        returned = new ArrayDeque<>();
+                    }
+                    returned.add(a.event);
+                    returnedCount = returned.size();
+                }
+                count++;
+            }
+        }
+        bus.redelivered.add(count);
+        wake();
+    }
+
+    private CloudEvent pollReturned() {
+        synchronized (this) {
+            CloudEvent e = returned == null ? null : returned.poll();
+            returnedCount = returned == null ? 0 : returned.size();
+            return e;
+        }
     }
 
     private void submit() {

@@ -21,11 +21,12 @@ final class Topic {
         this.name = name;
     }
 
-    CompletionStage<Void> publish(CloudEvent event) {
+    /** {@code key}: the explicit partition key, or {@code null} for the event's own. */
+    CompletionStage<Void> publish(CloudEvent event, String key) {
         ConsumerGroup[] snapshot = groups;
         PublishRejectedException rejected = null;
         for (ConsumerGroup group : snapshot) {
-            PublishRejectedException r = group.offer(event);
+            PublishRejectedException r = group.offer(event, key);
             if (r != null && rejected == null) {
                 rejected = r;
             }
@@ -52,6 +53,16 @@ final class Topic {
         for (ConsumerGroup g : groups) {
             if (group == null || g.name().equals(group)) {
                 sum += g.pending();
+            }
+        }
+        return sum;
+    }
+
+    long held(String group) {
+        long sum = 0;
+        for (ConsumerGroup g : groups) {
+            if (g.name().equals(group)) {
+                sum += g.held();
             }
         }
         return sum;

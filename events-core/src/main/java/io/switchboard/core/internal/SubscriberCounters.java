@@ -33,6 +33,10 @@ public final class SubscriberCounters {
     public final LongAdder evicted = new LongAdder();
     /** Events of a correlated multi-input condition that lacked the correlation attribute (not held, cannot fire). */
     public final LongAdder uncorrelated = new LongAdder();
+    /** Held events re-published to their correlation topic after the re-park age (cross-instance path). */
+    public final LongAdder reparked = new LongAdder();
+    /** Events re-published to the subscriber's correlation topic by the first hop (cross-instance path). */
+    public final LongAdder rekeyed = new LongAdder();
     /** Firings replaced by a later one of the same key before a debounce quiet period ended (not delivered). */
     public final LongAdder superseded = new LongAdder();
 

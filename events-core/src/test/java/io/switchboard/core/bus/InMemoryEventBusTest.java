@@ -92,11 +92,11 @@ class InMemoryEventBusTest {
     }
 
     @Test
-    void declares_redelivery_ordering_and_groups_but_not_durability() {
+    void declares_redelivery_ordering_groups_and_held_acknowledgement_but_not_durability() {
         bus = InMemoryEventBus.create();
         assertThat(bus.type()).isEqualTo("memory");
         assertThat(bus.capabilities()).containsExactlyInAnyOrder(BusCapability.REDELIVERY,
-                BusCapability.ORDERED_PER_KEY, BusCapability.CONSUMER_GROUPS);
+                BusCapability.ORDERED_PER_KEY, BusCapability.CONSUMER_GROUPS, BusCapability.HELD_ACKNOWLEDGEMENT);
     }
 
     @Test
@@ -277,5 +277,103 @@ class InMemoryEventBusTest {
         assertThat(bus.toString()).contains("partitions=2").contains("capacity=16");
         assertThatThrownBy(() -> provider.create(Map.of("size", "1")))
                 .hasMessageContaining("unknown setting 'size'").hasMessageContaining("capacity");
+    }
+
+    /** A consumer that holds every event whose id starts with "hold" and records what it was given. */
+    static final class Holding implements io.switchboard.api.BusConsumer {
+        final String name;
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final Map<String, io.switchboard.api.Acknowledgement> held = new ConcurrentHashMap<>();
+        final List<String> returned = new CopyOnWriteArrayList<>();
+
+        Holding(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> deliver(CloudEvent event) {
+            throw new AssertionError("a bus with held acknowledgement calls deliver(event, acknowledgement)");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> deliver(CloudEvent event,
+                                                                  io.switchboard.api.Acknowledgement ack) {
+            seen.add(event.getId());
+            if (event.getId().startsWith("hold")) {
+                ack.hold();
+                held.put(event.getId(), ack);
+                ack.whenReturned(() -> {
+                    held.remove(event.getId());
+                    returned.add(event.getId());
+                });
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    @Test
+    void explicit_partition_key_puts_events_with_different_subjects_on_one_member_in_order() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(16).build();
+        List<String> first = new CopyOnWriteArrayList<>(), second = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", "g", e -> { first.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        bus.subscribe("t", "g", e -> { second.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add("k" + i);
+            bus.publish("t", event("k" + i, "subject-" + i), "one-key");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.size() + second.size() == 50);
+        assertThat(first.isEmpty() ? second : first).containsExactlyElementsOf(sent);
+        assertThat(first.isEmpty() || second.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_held_event_does_not_block_its_partition_and_stays_unacknowledged_until_released() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(1).build();
+        Holding consumer = new Holding("a");
+        bus.subscribe("t", "g", consumer);
+        bus.publish("t", event("hold-1", "k"));
+        bus.publish("t", event("plain-2", "k"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer.seen.size() == 2);
+        assertThat(consumer.seen).containsExactly("hold-1", "plain-2");
+        assertThat(bus.held("t", "g")).isEqualTo(1);
+        assertThat(bus.pending("t", "g")).isZero();
+
+        consumer.held.get("hold-1").release();
+        assertThat(bus.held("t", "g")).isZero();
+    }
+
+    @Test
+    void held_events_go_back_to_the_group_when_their_member_leaves_and_released_ones_do_not() {
+        bus = InMemoryEventBus.builder().scheduler(time).partitions(4).build();
+        Holding leaving = new Holding("leaving");
+        Subscription s = bus.subscribe("t", "g", leaving);
+        for (int i = 0; i < 20; i++) {
+            bus.publish("t", event("hold-" + i, "k" + i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaving.held.size() == 20);
+        for (int i = 0; i < 5; i++) {
+            leaving.held.remove("hold-" + i).release();
+        }
+        Holding staying = new Holding("staying");
+        bus.subscribe("t", "g", staying); // takes some partitions over: their held events move with them
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaving.returned.size() + leaving.held.size() == 15
+                && staying.seen.size() == leaving.returned.size());
+        s.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> staying.held.size() == 15);
+        assertThat(staying.held.keySet()).doesNotContain("hold-0", "hold-1", "hold-2", "hold-3", "hold-4");
+        assertThat(leaving.returned).hasSize(15).doesNotHaveDuplicates();
+        assertThat(leaving.held).isEmpty();
+        assertThat(bus.held("t", "g")).isEqualTo(15);
+    }
+
+    @Test
+    void a_consumer_without_held_delivery_gets_no_acknowledgement_object() {
+        bus = InMemoryEventBus.builder().scheduler(time).build();
+        List<String> got = new CopyOnWriteArrayList<>();
+        bus.subscribe("t", "g", e -> { got.add(e.getId()); return CompletableFuture.completedFuture(null); });
+        bus.publish("t", event("1", "k"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        assertThat(bus.held("t", "g")).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
+import io.switchboard.api.Acknowledgement;
 import io.switchboard.api.EventHandler;
 import io.switchboard.api.Firing;
 import io.switchboard.api.Sink;
@@ -50,6 +51,12 @@ public abstract class SubscriberDispatch {
     // striped: the publishing thread adds, the delivering thread subtracts; one shared word would bounce between them
     final LongAdder outstanding = new LongAdder();
     private volatile CompletableFuture<Void> drained;
+    /**
+     * The first hop of the cross-instance path, or {@code null}: offers go straight to the gate (one instance, or a
+     * bus that is not shared durably). Set once before the dispatch is installed (the routing table's publication
+     * makes it visible).
+     */
+    private CorrelationHop hop;
 
     SubscriberDispatch(Trigger trigger, Subscriber subscriber, FiringGate gate, DeliveryPipeline pipeline,
                        SubscriberCounters counters, Sink.Invoker direct) {
@@ -110,6 +117,16 @@ public abstract class SubscriberDispatch {
         return gate;
     }
 
+    /** Routes this subscriber's inputs through {@code hop} (see {@link CorrelationHop}); before installation only. */
+    public void rekeyThrough(CorrelationHop hop) {
+        this.hop = hop;
+    }
+
+    /** The first hop of the cross-instance path, or {@code null}. */
+    public CorrelationHop hop() {
+        return hop;
+    }
+
     public DeliveryPipeline pipeline() {
         return pipeline;
     }
@@ -130,6 +147,10 @@ public abstract class SubscriberDispatch {
         if (firesAlone && input.equals(onlyInput)) {
             return fireAlone(event, tracker);
         }
+        CorrelationHop h = hop;
+        if (h != null) {
+            return h.forward(this, input, event, tracker);
+        }
         counters.received.increment();
         counters.matched.increment();
         Map<String, CloudEvent> events;
@@ -146,6 +167,51 @@ public abstract class SubscriberDispatch {
         }
         counters.fired.increment();
         return fire(event, events, tracker);
+    }
+
+    /**
+     * Offers a copy from the subscriber's correlation topic (the second hop, see {@link CorrelationInlet}) with its
+     * bus acknowledgement, which the caller has {@link Acknowledgement#hold() held}. Received and matched were counted
+     * by the first hop. Returns the stage that ends the copy's turn: done at once unless it fired, else when the
+     * firing's delivery finished; the held partners of a firing are released then, or put back into the gate when the
+     * firing could not be settled (the bus redelivers the copy that fired, which then finds them again).
+     */
+    public final CompletionStage<Void> offerHeld(String input, CloudEvent event, Acknowledgement acknowledgement,
+                                                 long parkedArrivalMillis) {
+        FiringGate.HeldOffer offer;
+        try {
+            offer = gate.offerHeld(input, event, acknowledgement, parkedArrivalMillis);
+        } catch (Throwable t) {
+            counters.failed.increment();
+            acknowledgement.release();
+            log.error("condition of subscriber '{}' of trigger '{}' failed on event {}; event skipped for this"
+                    + " subscriber", subscriber, trigger, event.getId(), t);
+            return Stages.DONE;
+        }
+        if (offer == null) {
+            return Stages.DONE;
+        }
+        counters.fired.increment();
+        Tracker t = fire(event, offer.fired(), null);
+        CompletionStage<Void> stage = t == null ? Stages.DONE : t.seal();
+        List<FiringGate.HeldEvent> partners = offer.releaseAfterFiring();
+        if (Stages.completedNormally(stage)) {
+            partners.forEach(p -> p.acknowledgement().release());
+        } else {
+            stage.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    gate.forgetConsumed(input, event);
+                }
+                for (FiringGate.HeldEvent p : partners) {
+                    if (failure == null) {
+                        p.acknowledgement().release();
+                    } else {
+                        gate.restoreHeld(p.input(), p.event(), p.acknowledgement());
+                    }
+                }
+            });
+        }
+        return stage;
     }
 
     /**

@@ -40,6 +40,13 @@ public final class TopicRouter implements BusConsumer {
     @SuppressWarnings("FieldMayBeFinal")
     private RoutingTable table = RoutingTable.EMPTY;
     private final LongAdder poisoned = new LongAdder();
+    /**
+     * Ids handled recently, when this topic's source emits identical copies per instance; else {@code null}. Set by
+     * {@link #deduplicate()} before the router is subscribed to its bus (which publishes it to the delivering
+     * threads), so a plain field: the hot path pays no volatile read.
+     */
+    private RecentIds handled;
+    private final LongAdder skippedCopies = new LongAdder();
 
     public TopicRouter(String bus, String topic) {
         this.bus = bus;
@@ -66,8 +73,79 @@ public final class TopicRouter implements BusConsumer {
 
     @Override
     public CompletionStage<Void> deliver(CloudEvent event) {
+        RecentIds once = handled;
+        if (once != null) {
+            return deliverOnce(once, event);
+        }
         Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
         return tracker == null ? Stages.DONE : tracker.seal();
+    }
+
+    /**
+     * This topic's source emits the same events under the same ids on every instance (ticks), published under one
+     * partition key, so all copies reach one member one after another: a copy whose id is among the last
+     * {@link RecentIds#CAPACITY} ids handled (or being handled) here is acknowledged and skipped. After a crash or rebalance the new
+     * member does not know what the old one handled, so a copy may be handled again (at least once).
+     */
+    public synchronized void deduplicate() {
+        if (handled == null) {
+            handled = new RecentIds();
+        }
+    }
+
+    /** Copies skipped by {@link #deduplicate}. */
+    public long skippedCopies() {
+        return skippedCopies.sum();
+    }
+
+    private CompletionStage<Void> deliverOnce(RecentIds once, CloudEvent event) {
+        String id = event.getId();
+        // claimed before routing, given back if handling fails: the bus may hand the next copy over before a
+        // callback on this stage ran
+        if (!once.add(id)) {
+            skippedCopies.increment();
+            return Stages.DONE;
+        }
+        Tracker tracker;
+        try {
+            tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
+        } catch (RuntimeException | Error e) {
+            once.remove(id);
+            throw e;
+        }
+        if (tracker == null) {
+            return Stages.DONE;
+        }
+        CompletionStage<Void> stage = tracker.seal();
+        stage.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                once.remove(id); // the bus redelivers this copy: it must not be skipped
+            }
+        });
+        return stage;
+    }
+
+    /** A bounded, insertion-ordered set of ids. Thread-safe (copies of one id arrive one after another anyway). */
+    static final class RecentIds {
+        static final int CAPACITY = 4096;
+        private final java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+
+        /** Adds {@code id}; {@code false} if it was there already. */
+        synchronized boolean add(String id) {
+            if (!ids.add(id)) {
+                return false;
+            }
+            if (ids.size() > CAPACITY) {
+                java.util.Iterator<String> eldest = ids.iterator();
+                eldest.next();
+                eldest.remove();
+            }
+            return true;
+        }
+
+        synchronized void remove(String id) {
+            ids.remove(id);
+        }
     }
 
     /** Poison messages (undecodable, or given up by the bus) have no route: logged at ERROR with where they sit, counted, and skipped. */

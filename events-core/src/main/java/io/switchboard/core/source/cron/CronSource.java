@@ -63,6 +63,15 @@ public final class CronSource extends TickSource {
         return misfire;
     }
 
+    /**
+     * True: identically configured instances tick at the same instants under the same ids
+     * ({@code <name>@<scheduled instant>}), so the runtime handles each tick once across instances.
+     */
+    @Override
+    public boolean identicalAcrossInstances() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "CronSource[" + name() + ", " + schedule + ", zone=" + zone + ", misfire=" + misfire + "]";

@@ -64,6 +64,16 @@ public final class TimerSource extends TickSource {
         return fixedRate;
     }
 
+    /**
+     * True for a fixed-rate timer: identically configured instances tick at the same epoch-aligned instants under the
+     * same ids, so the runtime handles each tick once across instances. A fixed-delay timer's ticks differ per
+     * instance (each starts at its own time), so every instance's ticks are handled.
+     */
+    @Override
+    public boolean identicalAcrossInstances() {
+        return fixedRate;
+    }
+
     @Override
     public String toString() {
         return "TimerSource[" + name() + ", " + (fixedRate ? "fixed rate " : "fixed delay ") + interval + "]";
