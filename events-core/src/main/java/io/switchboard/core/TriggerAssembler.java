@@ -41,13 +41,15 @@ final class TriggerAssembler {
     private final Supplier<Set<String>> sources;
     private final Scheduler scheduler;
     private final Executor executor;
+    private final Observation observation;
 
     TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
-                     Executor executor) {
+                     Executor executor, Observation observation) {
         this.buses = buses;
         this.sources = sources;
         this.scheduler = scheduler;
         this.executor = executor;
+        this.observation = observation;
     }
 
     /**
@@ -107,8 +109,11 @@ final class TriggerAssembler {
         }
 
         List<SubscriberDispatch> dispatches = new ArrayList<>();
-        for (Subscriber s : trigger.subscribers()) {
-            SubscriberCounters counters = new SubscriberCounters();
+        for (Subscriber declared : trigger.subscribers()) {
+            Subscriber s = observation.observe(trigger, declared);
+            // a replacement counts on from its predecessor, as its gate takes over the held events: the counters stay
+            // monotonic for operators (and for metrics built on them) across live reconfiguration
+            SubscriberCounters counters = previousCounters(previous, s.name());
             FiringGate gate;
             try {
                 gate = FiringGates.create(trigger, s, scheduler, counters, previousGate(previous, s.name()));
@@ -126,7 +131,9 @@ final class TriggerAssembler {
             DeliveryPipeline pipeline = DeliveryPipelines.create(trigger, piped,
                     new DeliveryContext(scheduler, executor, counters, (bus, topic, event) ->
                             buses.get(bus == null ? busName : bus).publish(topic, event)));
-            dispatches.add(SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct));
+            SubscriberDispatch dispatch = SubscriberDispatch.create(trigger, s, gate, pipeline, counters, executor, direct);
+            observation.assembled(dispatch, s);
+            dispatches.add(dispatch);
         }
         if (problems.size() > before) {
             for (SubscriberDispatch d : dispatches) {
@@ -142,6 +149,17 @@ final class TriggerAssembler {
                     .add(new Route(trigger.name(), input.name(), filters.get(input.name()), subscribers));
         }
         return new Registration(trigger.name(), routes, dispatches);
+    }
+
+    private static SubscriberCounters previousCounters(Registration previous, String subscriber) {
+        if (previous != null) {
+            for (SubscriberDispatch d : previous.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.counters();
+                }
+            }
+        }
+        return new SubscriberCounters();
     }
 
     private static FiringGate previousGate(Registration previous, String subscriber) {

@@ -122,7 +122,7 @@ final class IngressHandler implements HttpHandler {
         String method = exchange.getRequestMethod();
         switch (path) {
             case "/healthz" -> health(exchange, method, true);
-            case "/readyz" -> health(exchange, method, ready);
+            case "/readyz" -> health(exchange, method, ready && context.ready()); // runtime health: RuntimeView.health()
             case "/" -> post(exchange, method, this::cloudEvents);
             case "/apis/events" -> post(exchange, method, this::webhook);
             default -> {
