@@ -19,11 +19,15 @@ final class MeteredObserver implements RuntimeObserver {
 
     private final MeterRegistry registry;
     private final Tags common;
+    private final int inlineMask;
+    private final int asyncMask;
     private volatile SwitchboardMetrics metrics;
 
-    MeteredObserver(MeterRegistry registry, Tags common) {
+    MeteredObserver(MeterRegistry registry, Tags common, int inlineMask, int asyncMask) {
         this.registry = java.util.Objects.requireNonNull(registry, "registry");
         this.common = common;
+        this.inlineMask = inlineMask;
+        this.asyncMask = asyncMask;
     }
 
     @Override
@@ -51,12 +55,12 @@ final class MeteredObserver implements RuntimeObserver {
                 .description("from the event's time attribute to the end of its successful handler call (events"
                         + " without a time are not recorded)")
                 .register(registry);
-        return TimedSink.wrap(sink, success, failure, latency);
+        return TimedSink.wrap(sink, success, failure, latency, subscriber.inline() ? inlineMask : asyncMask);
     }
 
     private Timer handlerTimer(Tags tags) {
         return Timer.builder(MeterNames.HANDLER_DURATION).tags(tags)
-                .description("duration of each handler call (each attempt), by outcome")
+                .description("duration of handler calls (each attempt; inline subscribers: a sample), by outcome")
                 .register(registry);
     }
 

@@ -55,16 +55,68 @@ public final class SwitchboardMetrics implements MeterBinder {
 
     /**
      * The observer to register with {@link Switchboard.Builder#observer}: binds every meter to {@code registry} when
-     * the runtime is built, and times each handler call. Subscribers of triggers added later get their meters as
-     * they are added.
+     * the runtime is built, and times handler calls — every call of an asynchronous subscriber, one in
+     * {@value ObserverBuilder#DEFAULT_INLINE_SAMPLE} of an inline one (see {@link ObserverBuilder#inlineTimingSample}).
+     * Subscribers of triggers added later get their meters as they are added.
      */
     public static RuntimeObserver observer(MeterRegistry registry) {
-        return new MeteredObserver(registry, Tags.empty());
+        return observerBuilder(registry).build();
     }
 
-    /** As {@link #observer(MeterRegistry)}, with {@code tags} on every meter. */
-    public static RuntimeObserver observer(MeterRegistry registry, Iterable<io.micrometer.core.instrument.Tag> tags) {
-        return new MeteredObserver(registry, Tags.of(tags));
+    /** An observer with settings: common tags, how often calls are timed. */
+    public static ObserverBuilder observerBuilder(MeterRegistry registry) {
+        return new ObserverBuilder(registry);
+    }
+
+    /** Settings of {@link #observer(MeterRegistry)}. Not thread-safe; each setter checks its argument. */
+    public static final class ObserverBuilder {
+        /** Inline subscribers time one call in this many by default. */
+        public static final int DEFAULT_INLINE_SAMPLE = 64;
+
+        private final MeterRegistry registry;
+        private Tags tags = Tags.empty();
+        private int inlineSample = DEFAULT_INLINE_SAMPLE;
+        private int asyncSample = 1;
+
+        private ObserverBuilder(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Tags added to every meter (e.g. the application's name). */
+        public ObserverBuilder tags(Iterable<io.micrometer.core.instrument.Tag> tags) {
+            this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+            return this;
+        }
+
+        /**
+         * Time one handler call in {@code every} of inline subscribers (1: every call). A power of two. Inline
+         * dispatch costs about as much as one clock read, so timing every call would multiply its cost; sampled
+         * timers keep unbiased durations and percentiles, and the exact counts are in the counters. Default
+         * {@value #DEFAULT_INLINE_SAMPLE}.
+         */
+        public ObserverBuilder inlineTimingSample(int every) {
+            this.inlineSample = checkSample(every);
+            return this;
+        }
+
+        /** Time one handler call in {@code every} of asynchronous subscribers (a power of two). Default 1: all. */
+        public ObserverBuilder asyncTimingSample(int every) {
+            this.asyncSample = checkSample(every);
+            return this;
+        }
+
+        private static int checkSample(int every) {
+            if (every < 1 || Integer.bitCount(every) != 1) {
+                throw new IllegalArgumentException("a timing sample must be a power of two (1 = every call), got "
+                        + every);
+            }
+            return every;
+        }
+
+        /** The observer; register it with {@link Switchboard.Builder#observer}. */
+        public RuntimeObserver build() {
+            return new MeteredObserver(registry, tags, inlineSample - 1, asyncSample - 1);
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ class SwitchboardMetricsScenarioTest {
 
     private Switchboard build() {
         return Switchboard.builder()
-                .observer(SwitchboardMetrics.observer(registry))
+                .observer(SwitchboardMetrics.observerBuilder(registry).inlineTimingSample(1).build())
                 .source(source)
                 .trigger(Trigger.builder("orders")
                         .input("created", "type = 'order.created'")
@@ -228,6 +228,21 @@ class SwitchboardMetricsScenarioTest {
         assertThat(registry.find(MeterNames.HANDLER_DURATION).timers()).isEmpty();
         SwitchboardMetrics.bind(sb, registry); // idempotent
         assertThat(registry.find(MeterNames.DELIVERED).functionCounters()).hasSize(1);
+    }
+
+    @Test
+    void inlineHandlersAreTimedOnASampleWhileTheirCountersStayExact() {
+        sb = Switchboard.builder().observer(SwitchboardMetrics.observer(registry)).bus(new DirectBus())
+                .trigger(Trigger.builder("t").input("in", "true")
+                        .subscriber(Subscriber.builder("s").inline().handler(e -> { }).build()).build())
+                .build().start();
+        int events = 64 * 256;
+        for (int i = 0; i < events; i++) {
+            sb.publish(event("e" + i, "any", "x"));
+        }
+        assertThat(counter(MeterNames.DELIVERED, "t", "s")).isEqualTo(events);
+        // one in 64 on average: 256 expected; the bounds are many standard deviations (about 16) away
+        assertThat(handler("t", "s", "success").count()).isBetween(100L, 600L);
     }
 
     /** A source that only keeps its context, so the test emits through it. */

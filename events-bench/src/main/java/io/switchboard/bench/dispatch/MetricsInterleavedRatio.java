@@ -1,0 +1,97 @@
+package io.switchboard.bench.dispatch;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.api.Subscriber;
+import io.switchboard.api.Trigger;
+import io.switchboard.core.RuntimeObserver;
+import io.switchboard.core.Switchboard;
+import io.switchboard.micrometer.SwitchboardMetrics;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+
+/**
+ * A drift-robust cross-check of {@link MetricsOverheadBenchmark}'s inline ratio for a shared machine: alternates short
+ * bursts of inline routed dispatch without an observer and with {@code SwitchboardMetrics.observer} (and, for
+ * comparison, {@code RuntimeObserver.logContext()}) in one JVM, so both see the same load, and reports the median
+ * time per event of each and the median of the per-round ratios. Run with
+ * {@code java -cp events-bench/target/benchmarks.jar io.switchboard.bench.dispatch.MetricsInterleavedRatio}.
+ */
+public final class MetricsInterleavedRatio {
+
+    private static long handled;
+    private static volatile Object sink;
+
+    private MetricsInterleavedRatio() {
+    }
+
+    public static void main(String[] args) {
+        CloudEvent event = CloudEventBuilder.v1().withId("order-1").withType("order.created")
+                .withSource(URI.create("/shop")).withSubject("alice").withTime(OffsetDateTime.now()).build();
+        Switchboard none = runtime(null);
+        Switchboard metrics = runtime(SwitchboardMetrics.observer(new SimpleMeterRegistry()));
+        Switchboard mdc = runtime(RuntimeObserver.logContext());
+        int rounds = 21;
+        for (int w = 0; w < 10; w++) {
+            burst(none, event, 100);
+            burst(metrics, event, 100);
+            burst(mdc, event, 100);
+        }
+        double[] plain = new double[rounds];
+        double[] timed = new double[rounds];
+        double[] logged = new double[rounds];
+        double[] ratio = new double[rounds];
+        double[] mdcRatio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            plain[r] = burst(none, event, 100);
+            timed[r] = burst(metrics, event, 100);
+            logged[r] = burst(mdc, event, 100);
+            ratio[r] = timed[r] / plain[r];
+            mdcRatio[r] = logged[r] / plain[r];
+        }
+        System.out.printf("inline, no observer        %8.1f ns/op%n", median(plain));
+        System.out.printf("inline, metrics observer   %8.1f ns/op, median ratio %.2fx%n", median(timed), median(ratio));
+        System.out.printf("inline, log-context (MDC)  %8.1f ns/op, median ratio %.2fx%n", median(logged), median(mdcRatio));
+        none.close();
+        metrics.close();
+        mdc.close();
+        System.exit(handled == 42 ? 1 : 0);
+    }
+
+    private static Switchboard runtime(RuntimeObserver observer) {
+        Switchboard.Builder b = Switchboard.builder().bus(new DirectBus());
+        if (observer != null) {
+            b.observer(observer);
+        }
+        return b.trigger(Trigger.builder("orders").input("created", "type = 'order.created'")
+                        .subscriber(Subscriber.builder("count").inline()
+                                .handler(e -> handled += e.getId().length()).build())
+                        .build())
+                .build().start();
+    }
+
+    /** Publishes for about {@code millis} and returns the mean ns per publish. */
+    private static double burst(Switchboard sb, CloudEvent event, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        long n = 0;
+        long start = System.nanoTime();
+        long now;
+        do {
+            for (int i = 0; i < 1000; i++) {
+                sink = sb.publish(event);
+            }
+            n += 1000;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return (double) (now - start) / n;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
