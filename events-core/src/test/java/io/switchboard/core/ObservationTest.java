@@ -227,6 +227,35 @@ class ObservationTest {
     }
 
     @Test
+    void rePublishedAndDeadLetteredEventsKeepTheirTraceContextUnchanged() {
+        String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        List<CloudEvent> forwarded = new CopyOnWriteArrayList<>();
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        HttpSource downstream = HttpSource.builder("forwarded").port(0).host("127.0.0.1").build();
+        try (Switchboard sb = Switchboard.builder().source(downstream)
+                .trigger(Trigger.builder("relay").input("in", "type = 'relay'")
+                        .subscriber(Subscriber.builder("on").sink(Sink.topic("forwarded")).build()).build())
+                .trigger(Trigger.builder("after").input("in", "forwarded", "true")
+                        .subscriber(Subscriber.builder("keep").handler(forwarded::add).build()).build())
+                .trigger(Trigger.builder("fail").input("in", "type = 'fail'")
+                        .subscriber(Subscriber.builder("never").deliveryPolicy(io.switchboard.api.DeliveryPolicy.noRetries())
+                                .deadLetter(Sink.handler(dead::add))
+                                .handler(e -> {
+                                    throw new IllegalStateException("fails");
+                                }).build()).build())
+                .build().start()) {
+            sb.publish(CloudEventBuilder.from(event("r1", "relay")).withExtension("traceparent", parent)
+                    .withExtension("tracestate", "v=1").build()).toCompletableFuture().join();
+            sb.publish(CloudEventBuilder.from(event("f1", "fail")).withExtension("traceparent", parent).build())
+                    .toCompletableFuture().join();
+            await().atMost(PATIENCE).until(() -> forwarded.size() == 1 && dead.size() == 1);
+            assertThat(forwarded.get(0).getExtension("traceparent")).isEqualTo(parent);
+            assertThat(forwarded.get(0).getExtension("tracestate")).isEqualTo("v=1");
+            assertThat(dead.get(0).getExtension("traceparent")).isEqualTo(parent);
+        }
+    }
+
+    @Test
     void loadsShowTheQueueBoundAndCorrelationKeys() {
         try (Switchboard sb = Switchboard.builder()
                 .trigger(Trigger.builder("pair").input("a", "type = 'a'").input("b", "type = 'b'")

@@ -3,6 +3,7 @@ package io.switchboard.bench.dispatch;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.api.FullQueuePolicy;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.RuntimeObserver;
@@ -11,7 +12,11 @@ import io.switchboard.micrometer.SwitchboardMetrics;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A drift-robust cross-check of {@link MetricsOverheadBenchmark}'s inline ratio for a shared machine: alternates short
@@ -58,6 +63,28 @@ public final class MetricsInterleavedRatio {
         none.close();
         metrics.close();
         mdc.close();
+
+        // asynchronous: one consumer thread; a burst ends when the consumer has handled every event of it
+        ExecutorService executor = Executors.newFixedThreadPool(3);
+        AsyncRuntime asyncNone = new AsyncRuntime(null, executor);
+        AsyncRuntime asyncMetrics = new AsyncRuntime(SwitchboardMetrics.observer(new SimpleMeterRegistry()), executor);
+        for (int w = 0; w < 10; w++) {
+            asyncNone.burst(event, 100);
+            asyncMetrics.burst(event, 100);
+        }
+        double[] aPlain = new double[rounds];
+        double[] aTimed = new double[rounds];
+        double[] aRatio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            aPlain[r] = asyncNone.burst(event, 100);
+            aTimed[r] = asyncMetrics.burst(event, 100);
+            aRatio[r] = aTimed[r] / aPlain[r];
+        }
+        System.out.printf("async, no observer         %8.1f ns/event%n", median(aPlain));
+        System.out.printf("async, metrics observer    %8.1f ns/event, median ratio %.2fx%n", median(aTimed), median(aRatio));
+        asyncNone.sb.close();
+        asyncMetrics.sb.close();
+        executor.shutdownNow();
         System.exit(handled == 42 ? 1 : 0);
     }
 
@@ -71,6 +98,43 @@ public final class MetricsInterleavedRatio {
                                 .handler(e -> handled += e.getId().length()).build())
                         .build())
                 .build().start();
+    }
+
+    /** A runtime with one asynchronous subscriber that counts what it handled. */
+    private static final class AsyncRuntime {
+        final AtomicLong consumed = new AtomicLong();
+        final Switchboard sb;
+
+        AsyncRuntime(RuntimeObserver observer, ExecutorService executor) {
+            Switchboard.Builder b = Switchboard.builder().bus(new DirectBus()).executor(executor);
+            if (observer != null) {
+                b.observer(observer);
+            }
+            sb = b.trigger(Trigger.builder("orders").input("created", "type = 'order.created'")
+                            .subscriber(Subscriber.builder("count").concurrency(1).queueCapacity(1 << 16)
+                                    .whenFull(FullQueuePolicy.block(Duration.ofMinutes(1)))
+                                    .handler(e -> consumed.lazySet(consumed.get() + 1)).build())
+                            .build())
+                    .build().start();
+        }
+
+        /** Publishes for about {@code millis}, waits until all were handled, returns the mean ns per event. */
+        double burst(CloudEvent event, long millis) {
+            long before = consumed.get();
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            long n = 0;
+            long start = System.nanoTime();
+            do {
+                for (int i = 0; i < 1000; i++) {
+                    sink = sb.publish(event);
+                }
+                n += 1000;
+            } while (System.nanoTime() < deadline);
+            while (consumed.get() - before < n) {
+                Thread.onSpinWait();
+            }
+            return (double) (System.nanoTime() - start) / n;
+        }
     }
 
     /** Publishes for about {@code millis} and returns the mean ns per publish. */
