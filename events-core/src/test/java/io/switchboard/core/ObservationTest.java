@@ -256,6 +256,39 @@ class ObservationTest {
     }
 
     @Test
+    void anHttpRequestsW3cTraceHeadersBecomeTheEventsTraceContextUnlessItCarriesItsOwn() throws Exception {
+        String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        List<CloudEvent> received = new CopyOnWriteArrayList<>();
+        HttpSource http = HttpSource.builder("web").port(0).host("127.0.0.1").build();
+        try (Switchboard sb = Switchboard.builder().source(http)
+                .trigger(Trigger.builder("hook").input("in", "web", "true")
+                        .subscriber(Subscriber.builder("keep").handler(received::add).build()).build())
+                .build().start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest.Builder post = HttpRequest.newBuilder(http.baseUri().resolve("/apis/events")).timeout(PATIENCE)
+                    .header("X-Event-Type", "hook").POST(HttpRequest.BodyPublishers.ofString("{}"));
+            assertThat(client.send(post.copy().header("traceparent", parent).header("tracestate", "v=1")
+                    .header("X-Event-Id", "w1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(202);
+            assertThat(client.send(post.copy().header("traceparent", "not-a-traceparent").header("X-Event-Id", "w2")
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            String own = "00-11111111111111111111111111111111-2222222222222222-01";
+            HttpRequest binary = HttpRequest.newBuilder(http.baseUri()).timeout(PATIENCE)
+                    .header("ce-specversion", "1.0").header("ce-id", "w3").header("ce-type", "hook")
+                    .header("ce-source", "/t").header("ce-traceparent", own).header("traceparent", parent)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            assertThat(client.send(binary, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            await().atMost(PATIENCE).until(() -> received.size() == 3);
+            Map<String, CloudEvent> byId = new java.util.HashMap<>();
+            received.forEach(e -> byId.put(e.getId(), e));
+            assertThat(byId.get("w1").getExtension("traceparent")).isEqualTo(parent);
+            assertThat(byId.get("w1").getExtension("tracestate")).isEqualTo("v=1");
+            assertThat(byId.get("w2").getExtension("traceparent")).as("malformed: ignored").isNull();
+            assertThat(byId.get("w3").getExtension("traceparent")).as("the event's own wins").isEqualTo(own);
+        }
+    }
+
+    @Test
     void loadsShowTheQueueBoundAndCorrelationKeys() {
         try (Switchboard sb = Switchboard.builder()
                 .trigger(Trigger.builder("pair").input("a", "type = 'a'").input("b", "type = 'b'")

@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -18,6 +17,7 @@ import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.Switchboard;
+import io.switchboard.core.source.http.HttpSource;
 import io.switchboard.kafka.EmbeddedKafkaBroker;
 import io.switchboard.kafka.KafkaBusConfig;
 import io.switchboard.kafka.KafkaEventBus;
@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,10 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The trace of {@link TracingAcrossHopsTest} across a real Kafka broker (in-JVM KRaft): the context leaves on the
- * record (the event's {@code traceparent} extension, a {@code ce_traceparent} header) and comes back from it, so a
- * correlated firing on the consuming side links spans made on the publishing side, and what it publishes continues
- * the same trace.
+ * The acceptance trace: two events enter over HTTP with the caller's W3C {@code traceparent}, cross a real Kafka broker
+ * (in-JVM KRaft) — the context leaves on the record (the event's {@code traceparent} extension, a
+ * {@code ce_traceparent} header) and comes back from it — fire a correlated subscriber that links both, and what it
+ * publishes continues the same trace to the next handler.
  */
 @Timeout(120)
 class TracingAcrossKafkaTest {
@@ -65,7 +68,7 @@ class TracingAcrossKafkaTest {
     }
 
     @Test
-    void aCorrelatedFiringAcrossKafkaLinksBothEventsAndItsPublishContinuesTheTrace() {
+    void aTraceEnteringOverHttpCrossesKafkaThroughACorrelatedFiringAndItsRepublish() throws Exception {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
                 .build();
@@ -77,10 +80,11 @@ class TracingAcrossKafkaTest {
                 .topicPrefix("trace-" + UUID.randomUUID() + "-").topicPartitions(2)
                 .closeTimeout(Duration.ofSeconds(3)).build());
         AtomicReference<Switchboard> runtime = new AtomicReference<>();
-        try (Switchboard sb = Switchboard.builder().bus(tracing.bus(kafka)).observer(tracing.observer())
+        HttpSource http = HttpSource.builder("web").host("127.0.0.1").port(0).build();
+        try (Switchboard sb = Switchboard.builder().bus(tracing.bus(kafka)).observer(tracing.observer()).source(http)
                 .trigger(Trigger.builder("orders")
-                        .input("created", "type = 'order.created'")
-                        .input("paid", "type = 'order.paid'")
+                        .input("created", "web", "type = 'order.created'")
+                        .input("paid", "web", "type = 'order.paid'")
                         .subscriber(Subscriber.builder("ship").condition("created && paid").correlateBy("subject")
                                 .sink(Sink.firing(f -> runtime.get()
                                         .publish(event("s1", "order.shipped", f.event().getSubject()))))
@@ -91,12 +95,18 @@ class TracingAcrossKafkaTest {
                 .build()) {
             runtime.set(sb);
             sb.start();
-            Span request = test.spanBuilder("POST /orders").setSpanKind(SpanKind.SERVER).startSpan();
-            try (Scope ignored = request.makeCurrent()) {
-                sb.publish(event("c1", "order.created", "A")).toCompletableFuture().join();
-                sb.publish(event("p1", "order.paid", "A")).toCompletableFuture().join();
-            } finally {
-                request.end();
+            // the caller's span, sent as a W3C traceparent header the way any instrumented HTTP client does
+            Span request = test.spanBuilder("POST /apis/events").setSpanKind(SpanKind.CLIENT).startSpan();
+            String traceparent = "00-" + request.getSpanContext().getTraceId() + "-"
+                    + request.getSpanContext().getSpanId() + "-01";
+            request.end();
+            HttpClient client = HttpClient.newHttpClient();
+            for (String[] e : new String[][] {{"c1", "order.created"}, {"p1", "order.paid"}}) {
+                HttpRequest post = HttpRequest.newBuilder(http.baseUri().resolve("/apis/events"))
+                        .timeout(Duration.ofSeconds(30)).header("traceparent", traceparent)
+                        .header("X-Event-Id", e[0]).header("X-Event-Type", e[1]).header("X-Event-Subject", "A")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                assertThat(client.send(post, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(202);
             }
             await().atMost(PATIENCE).until(() -> named(exporter, "handle notify").size() == 1);
 
@@ -104,6 +114,10 @@ class TracingAcrossKafkaTest {
             assertThat(exporter.getFinishedSpanItems()).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(trace));
             SpanData created = publishOf(exporter, "c1");
             SpanData paid = publishOf(exporter, "p1");
+            assertThat(created.getParentSpanId()).as("the HTTP caller's span is the parent")
+                    .isEqualTo(request.getSpanContext().getSpanId());
+            assertThat(paid.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+            assertThat(created.getAttributes().get(Semconv.DESTINATION)).isEqualTo("web");
             assertThat(created.getAttributes().get(Semconv.MESSAGING_SYSTEM)).isEqualTo(kafka.type());
             SpanData ship = named(exporter, "handle orders").get(0);
             assertThat(ship.getParentSpanId()).isEqualTo(paid.getSpanId());
