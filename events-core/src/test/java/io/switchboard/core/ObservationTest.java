@@ -177,6 +177,7 @@ class ObservationTest {
         HttpSource http = HttpSource.builder("web").port(0).host("127.0.0.1").build();
         try (Switchboard sb = Switchboard.builder().bus(bus).source(http)
                 .trigger(trigger("a", Sink.handler(e -> { }))).build().start()) {
+            assertThat(sb.runtime().health().ready()).isTrue();
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest readyz = HttpRequest.newBuilder(http.baseUri().resolve("/readyz")).timeout(PATIENCE).build();
             assertThat(client.send(readyz, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
@@ -197,7 +198,7 @@ class ObservationTest {
             context.emit(event("e1", "x")).toCompletableFuture().join();
             context.emit(event("e2", "x")).toCompletableFuture().join();
             assertThat(sb.runtime().sourceStats()).containsExactly(new SourceStats("web", 2, 0));
-            sb.close();
+            sb.shutdown();
             assertThat(context.emit(event("e3", "x")).toCompletableFuture()).isCompletedExceptionally();
             assertThat(sb.runtime().sourceStats()).containsExactly(new SourceStats("web", 2, 1));
         }
@@ -264,6 +265,7 @@ class ObservationTest {
                 .trigger(Trigger.builder("hook").input("in", "web", "true")
                         .subscriber(Subscriber.builder("keep").handler(received::add).build()).build())
                 .build().start()) {
+            assertThat(sb.runtime().sources()).containsExactly("web");
             HttpClient client = HttpClient.newHttpClient();
             HttpRequest.Builder post = HttpRequest.newBuilder(http.baseUri().resolve("/apis/events")).timeout(PATIENCE)
                     .header("X-Event-Type", "hook").POST(HttpRequest.BodyPublishers.ofString("{}"));

@@ -39,10 +39,13 @@ public final class MetricsExample {
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (Switchboard sb = run(registry, System.out)) {
+        Switchboard sb = run(registry, System.out);
+        try {
             if (Arrays.asList(args).contains("--serve")) {
                 serve(registry, System.out);
             }
+        } finally {
+            sb.shutdown();
         }
     }
 

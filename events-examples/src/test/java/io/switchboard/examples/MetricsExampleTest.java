@@ -20,6 +20,7 @@ class MetricsExampleTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (Switchboard sb = MetricsExample.run(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+            assertThat(sb.runtime().stats("orders", "confirm").delivered()).isEqualTo(3);
             String output = bytes.toString(StandardCharsets.UTF_8);
             assertThat(output)
                     .contains("dead letter: order refused")

@@ -22,6 +22,7 @@ final class EventContext {
 
     private static final TextMapGetter<CloudEvent> GETTER = new TextMapGetter<>() {
         @Override
+        @SuppressWarnings("deprecation") // still abstract in the interface: every getter must implement it
         public Iterable<String> keys(CloudEvent event) {
             return List.of(TRACEPARENT, TRACESTATE);
         }

@@ -69,12 +69,15 @@ final class TracedBus implements EventBus, BusMetrics {
                 .startSpan();
         CloudEvent carrying = context.inject(parent.with(span), event);
         CompletionStage<Void> stage;
-        try (Scope ignored = span.makeCurrent()) {
+        Scope scope = span.makeCurrent();
+        try {
             stage = send.apply(carrying);
         } catch (RuntimeException e) {
             Spans.failed(span, e);
             span.end();
             throw e;
+        } finally {
+            scope.close();
         }
         stage.whenComplete((v, failure) -> {
             if (failure != null) {
@@ -148,12 +151,15 @@ final class TracedBus implements EventBus, BusMetrics {
                     .setAttribute(Semconv.OPERATION_NAME, "deliver")
                     .startSpan();
             CompletionStage<Void> stage;
-            try (Scope ignored = span.makeCurrent()) {
+            Scope scope = span.makeCurrent();
+            try {
                 stage = deliver.apply(event);
             } catch (RuntimeException e) {
                 Spans.failed(span, e);
                 span.end();
                 throw e;
+            } finally {
+                scope.close();
             }
             if (stage == null) {
                 span.end();

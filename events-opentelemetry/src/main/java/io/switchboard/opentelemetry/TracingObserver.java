@@ -47,12 +47,14 @@ final class TracingObserver implements RuntimeObserver {
 
     private void handle(String trigger, String subscriber, EventHandler handler, CloudEvent event) throws Exception {
         Span span = span(trigger, subscriber, event).startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        Scope scope = span.makeCurrent();
+        try {
             handler.handle(event);
         } catch (Throwable t) {
             Spans.failed(span, t);
             throw t;
         } finally {
+            scope.close();
             span.end();
         }
     }
@@ -69,12 +71,15 @@ final class TracingObserver implements RuntimeObserver {
         }
         Span span = builder.startSpan();
         CompletionStage<CloudEvent> stage;
-        try (Scope ignored = span.makeCurrent()) {
+        Scope scope = span.makeCurrent();
+        try {
             stage = invoker.invoke(firing);
         } catch (Throwable t) {
             Spans.failed(span, t);
             span.end();
             throw t;
+        } finally {
+            scope.close();
         }
         if (stage == null) {
             span.end();

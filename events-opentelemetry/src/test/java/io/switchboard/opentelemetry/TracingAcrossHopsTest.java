@@ -105,10 +105,12 @@ class TracingAcrossHopsTest {
         sb.start();
 
         Span request = test.spanBuilder("POST /orders").setSpanKind(SpanKind.SERVER).startSpan();
-        try (Scope ignored = request.makeCurrent()) {
+        Scope scope = request.makeCurrent();
+        try {
             sb.publish(event("c1", "order.created", "A")).toCompletableFuture().join();
             sb.publish(event("p1", "order.paid", "A")).toCompletableFuture().join();
         } finally {
+            scope.close();
             request.end();
         }
         await().atMost(PATIENCE).until(() -> spans("handle notify").size() == 1 && spans("deliver app").size() == 3
