@@ -39,12 +39,17 @@ public final class MetricsInterleavedRatio {
         Switchboard none = runtime(null);
         Switchboard metrics = runtime(SwitchboardMetrics.observer(new SimpleMeterRegistry()));
         Switchboard mdc = runtime(RuntimeObserver.logContext());
+        // the floor: the wrapper and its sampling decision, with (almost) no call ever timed
+        Switchboard floor = runtime(SwitchboardMetrics.observerBuilder(new SimpleMeterRegistry())
+                .inlineTimingSample(1 << 30).build());
         int rounds = 21;
         for (int w = 0; w < 10; w++) {
             burst(none, event, 100);
             burst(metrics, event, 100);
             burst(mdc, event, 100);
+            burst(floor, event, 100);
         }
+        double[] floorRatio = new double[rounds];
         double[] plain = new double[rounds];
         double[] timed = new double[rounds];
         double[] logged = new double[rounds];
@@ -54,13 +59,17 @@ public final class MetricsInterleavedRatio {
             plain[r] = burst(none, event, 100);
             timed[r] = burst(metrics, event, 100);
             logged[r] = burst(mdc, event, 100);
+            floorRatio[r] = burst(floor, event, 100) / plain[r];
             ratio[r] = timed[r] / plain[r];
             mdcRatio[r] = logged[r] / plain[r];
         }
         System.out.printf("inline, no observer        %8.1f ns/op%n", median(plain));
         System.out.printf("inline, metrics observer   %8.1f ns/op, median ratio %.2fx%n", median(timed), median(ratio));
         System.out.printf("inline, log-context (MDC)  %8.1f ns/op, median ratio %.2fx%n", median(logged), median(mdcRatio));
+        System.out.printf("inline, metrics, never timed: median ratio %.2fx (the wrapper and the sampling decision)%n",
+                median(floorRatio));
         none.close();
+        floor.close();
         metrics.close();
         mdc.close();
 

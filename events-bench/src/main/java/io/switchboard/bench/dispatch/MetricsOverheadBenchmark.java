@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the metrics observer costs on the event path: the same routed dispatch as {@code InlineDispatchBenchmark}
  * (one trigger, {@code type = 'order.created'}, on a bus that hands the event straight to the runtime) with
  * {@code observers} = {@code none} (no observer: the code path of a runtime without metrics), {@code metrics}
- * ({@code SwitchboardMetrics.observer} on a {@link SimpleMeterRegistry}: every handler call timed, the event's age
- * recorded) or {@code mdc} ({@code RuntimeObserver.logContext()}, for comparison). {@code inline} measures the
+ * ({@code SwitchboardMetrics.observer} on a {@link SimpleMeterRegistry}, defaults: one inline call in 64 timed, every
+ * asynchronous call timed, the event's age recorded), {@code metricsSampled} (the same with one asynchronous call in
+ * 64 timed too) or {@code mdc} ({@code RuntimeObserver.logContext()}, for comparison; with this jar's slf4j-simple the
+ * MDC itself is a no-op). {@code inline} measures the
  * publishing thread's cost per event; {@code async} the sustained hand-off rate to one asynchronous subscriber (lane
  * of 65,536, one consumer thread, producer blocks when full), whose handler is timed on the consumer thread.
  */
@@ -46,7 +48,7 @@ public class MetricsOverheadBenchmark {
 
     static final String TYPE = "order.created";
 
-    @Param({"none", "metrics", "mdc"})
+    @Param({"none", "metrics", "metricsSampled", "mdc"})
     public String observers;
 
     CloudEvent event;
@@ -84,8 +86,10 @@ public class MetricsOverheadBenchmark {
         switch (observers) {
             case "none" -> { }
             case "metrics" -> b.observer(SwitchboardMetrics.observer(registry));
+            case "metricsSampled" -> b.observer(SwitchboardMetrics.observerBuilder(registry).asyncTimingSample(64).build());
             case "mdc" -> b.observer(RuntimeObserver.logContext());
-            default -> throw new IllegalArgumentException("observers must be none, metrics or mdc, got " + observers);
+            default -> throw new IllegalArgumentException("observers must be none, metrics, metricsSampled or mdc, got "
+                    + observers);
         }
         return b;
     }
