@@ -52,7 +52,8 @@ public final class MetricsExample {
     /** Builds and drives the runtime, prints its meters, and returns it (still running). */
     static Switchboard run(PrometheusMeterRegistry registry, PrintStream out) {
         Switchboard sb = Switchboard.builder()
-                .observer(SwitchboardMetrics.observer(registry))
+                // a handful of events: time every handler call (the default times a sample, see SwitchboardMetrics)
+                .observer(SwitchboardMetrics.observerBuilder(registry).asyncTimingSample(1).build())
                 .trigger(Trigger.builder("orders")
                         .input("created", "type = 'shop.order.created'")
                         .subscriber(Subscriber.builder("confirm")

@@ -62,7 +62,7 @@ class SwitchboardMetricsScenarioTest {
 
     private Switchboard build() {
         return Switchboard.builder()
-                .observer(SwitchboardMetrics.observerBuilder(registry).inlineTimingSample(1).build())
+                .observer(SwitchboardMetrics.observerBuilder(registry).inlineTimingSample(1).asyncTimingSample(1).build())
                 .source(source)
                 .trigger(Trigger.builder("orders")
                         .input("created", "type = 'order.created'")
