@@ -19,10 +19,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,16 +36,12 @@ final class Observation {
     private static final Logger log = LoggerFactory.getLogger(Observation.class);
 
     private final List<RuntimeObserver> observers;
-    private final Map<String, SourceCounters> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SourceCounters> sources = new ConcurrentHashMap<>();
     /** Queue capacity per live asynchronous subscriber; weak, so retired dispatches are forgotten. */
     private final Map<SubscriberDispatch, Integer> capacities = Collections.synchronizedMap(new WeakHashMap<>());
 
     Observation(List<RuntimeObserver> observers) {
         this.observers = List.copyOf(observers);
-    }
-
-    static Observation none() {
-        return new Observation(List.of());
     }
 
     /** Tells every observer the runtime exists. */

@@ -12,7 +12,7 @@ import io.switchboard.api.Trigger;
  * <p>Design note: the runtime never calls an observer per event. Per-event work happens only inside the handler an
  * observer chose to wrap in {@link #observe}, so a runtime without observers runs exactly the code it runs without
  * this interface, and an observer that wraps nothing costs nothing. Counters the runtime keeps anyway
- * ({@link RuntimeView#stats()}, {@link RuntimeView#loads()}, {@link RuntimeView#sources()}) are read, not pushed:
+ * ({@link RuntimeView#stats()}, {@link RuntimeView#loads()}, {@link RuntimeView#sourceStats()}) are read, not pushed:
  * an observer reads them when it is asked (a metrics scrape) through the {@link RuntimeView} given to
  * {@link #attached}.
  *
