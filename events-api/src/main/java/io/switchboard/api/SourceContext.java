@@ -32,4 +32,13 @@ public interface SourceContext {
 
     /** The clock and scheduler all time-based behaviour of the source must use, so tests can drive time. */
     Scheduler scheduler();
+
+    /**
+     * Whether the runtime behind this context is ready to take events: running, every bus connected, no queue at its
+     * bound, not draining. A source with a readiness endpoint (the HTTP source's {@code /readyz}) reports it, so load
+     * balancers stop sending while the runtime cannot keep up. Cheap; may be called on every probe.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

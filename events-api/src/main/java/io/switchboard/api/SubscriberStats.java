@@ -1,7 +1,8 @@
 package io.switchboard.api;
 
 /**
- * A snapshot of one subscriber's counters, for operators. Counts are since the subscriber was added.
+ * A snapshot of one subscriber's counters, for operators. Counts are since the subscriber was added; a subscriber of a
+ * replaced trigger ({@code Switchboard.replaceTrigger}) counts on from its predecessor's values.
  *
  * @param trigger      the trigger's name
  * @param subscriber   the subscriber's name

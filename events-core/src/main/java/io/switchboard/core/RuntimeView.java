@@ -4,6 +4,7 @@ import io.switchboard.api.SubscriberStats;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * An operator's view of a running {@link Switchboard}: what is configured and how each subscriber is doing.
@@ -63,4 +64,33 @@ public interface RuntimeView {
     default long heldEvents() {
         return 0;
     }
+    /** How busy every subscriber of every live trigger is right now: queue, in-flight firings, correlation keys. */
+    List<SubscriberLoad> loads();
+
+    /**
+     * How busy one subscriber is right now.
+     *
+     * @throws IllegalArgumentException if there is no such live trigger or subscriber
+     */
+    SubscriberLoad load(String trigger, String subscriber);
+
+    /** What each registered source emitted (see {@link SourceStats}), in registration order. */
+    List<SourceStats> sourceStats();
+
+    /** The bus topics this runtime consumes (one consumer per bus and topic), by bus name. */
+    Map<String, List<String>> consumedTopics();
+
+    /** The consumer group this runtime consumes its bus topics as. */
+    String group();
+
+    /**
+     * How far this runtime's consumer group is behind on {@code topic} of bus {@code bus}, if the bus can tell (it
+     * implements {@link io.switchboard.spi.BusMetrics}); empty otherwise.
+     *
+     * @throws IllegalArgumentException if there is no such bus
+     */
+    OptionalLong consumerLag(String bus, String topic);
+
+    /** Whether the runtime can take events and, if not, why. Cheap enough for every readiness probe. */
+    RuntimeHealth health();
 }

@@ -126,10 +126,12 @@ public final class Switchboard implements AutoCloseable {
      */
     private volatile EventBus applicationBus;
     private volatile DrainReport drainReport;
+    private final Observation observation;
 
     private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
                         Map<String, EventSource> sources, Scheduler scheduler, ScheduledThreadPoolExecutor ownedScheduler,
-                        Executor executor, ExecutorService ownedExecutor) {
+                        Executor executor, ExecutorService ownedExecutor, Observation observation) {
+        this.observation = observation;
         this.buses = buses;
         this.ownedBuses = ownedBuses;
         this.sources = sources;
@@ -139,7 +141,8 @@ public final class Switchboard implements AutoCloseable {
         this.ownedExecutor = ownedExecutor;
         this.group = b.group;
         this.drainTimeout = b.drainTimeout;
-        this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter);
+        this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter,
+                observation);
         Set<String> identical = new java.util.HashSet<>();
         sources.values().forEach(s -> {
             if (s.identicalAcrossInstances()) {
@@ -323,7 +326,7 @@ public final class Switchboard implements AutoCloseable {
                 reply.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.NO_REPLY,
                         what + ": subscriber " + match.subscriber() + " returned no reply event"));
             } else {
-                reply.complete(answer);
+                reply.complete(TraceContext.carry(event, answer));
             }
         });
         return reply;
@@ -645,6 +648,11 @@ public final class Switchboard implements AutoCloseable {
         applicationBus = targets == null ? buses.get(DEFAULT_BUS) : targets.length == 1 ? targets[0] : null;
     }
 
+    /** The monitoring side of this runtime (source counters, observers). */
+    Observation observation() {
+        return observation;
+    }
+
     private final class View implements RuntimeView {
         @Override
         public State state() {
@@ -681,13 +689,17 @@ public final class Switchboard implements AutoCloseable {
 
         @Override
         public SubscriberStats stats(String trigger, String subscriber) {
+            return find(trigger, subscriber).counters().snapshot(trigger, subscriber);
+        }
+
+        private SubscriberDispatch find(String trigger, String subscriber) {
             Registration r = dispatcher.registration(trigger);
             if (r == null) {
                 throw new IllegalArgumentException("no live trigger named '" + trigger + "'; live triggers: " + triggers());
             }
             for (SubscriberDispatch d : r.subscribers()) {
                 if (d.subscriber().equals(subscriber)) {
-                    return d.counters().snapshot(trigger, subscriber);
+                    return d;
                 }
             }
             throw new IllegalArgumentException("trigger '" + trigger + "' has no subscriber named '" + subscriber
@@ -722,6 +734,46 @@ public final class Switchboard implements AutoCloseable {
             }
             return sum;
         }
+
+        // monitoring views: computed in Observation, kept out of the dispatch code
+        @Override
+        public List<SubscriberLoad> loads() {
+            return observation.loads(dispatcher.registrations());
+        }
+
+        @Override
+        public SubscriberLoad load(String trigger, String subscriber) {
+            return observation.load(find(trigger, subscriber));
+        }
+
+        @Override
+        public List<SourceStats> sourceStats() {
+            return observation.sourceStats(sources.keySet());
+        }
+
+        @Override
+        public Map<String, List<String>> consumedTopics() {
+            return Observation.consumedTopics(dispatcher.routers());
+        }
+
+        @Override
+        public String group() {
+            return group;
+        }
+
+        @Override
+        public java.util.OptionalLong consumerLag(String bus, String topic) {
+            EventBus b = buses.get(bus);
+            if (b == null) {
+                throw new IllegalArgumentException("no bus named '" + bus + "'; buses: " + buses.keySet());
+            }
+            return Observation.consumerLag(b, topic, group);
+        }
+
+        @Override
+        public RuntimeHealth health() {
+            return observation.health(state, drainReport != null, sources.keySet(), buses, dispatcher.registrations());
+        }
     }
 
     /**
@@ -741,6 +793,7 @@ public final class Switchboard implements AutoCloseable {
         private Duration drainTimeout = Duration.ofSeconds(10);
         private BusReplacement busReplacement = (namespace, type) -> null;
         private Duration reparkAfter = DEFAULT_REPARK_AFTER;
+        private final List<RuntimeObserver> observers = new ArrayList<>();
 
         private Builder() {
         }
@@ -875,6 +928,16 @@ public final class Switchboard implements AutoCloseable {
         }
 
         /**
+         * Adds an observer (metrics, traces, log context; see {@link RuntimeObserver}). Observers see every subscriber
+         * of every trigger, including ones added later; each wraps the handlers of the ones registered before it.
+         * Without observers, dispatch runs exactly as if this method did not exist.
+         */
+        public Builder observer(RuntimeObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
+
+        /**
          * Checks the whole configuration and builds the runtime (not started).
          *
          * @throws ConfigurationException listing every mistake: duplicate names, unknown sources, buses or provider
@@ -976,7 +1039,9 @@ public final class Switchboard implements AutoCloseable {
                         errors.add("two triggers are named '" + t.name() + "': give each trigger its own name");
                     }
                 }
-                TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter);
+                Observation observation = new Observation(observers);
+                TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
+                        observation);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
                 for (Trigger t : triggers) {
@@ -997,12 +1062,14 @@ public final class Switchboard implements AutoCloseable {
                     }
                     throw TriggerAssembler.problems(errors);
                 }
-                Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor);
+                Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor,
+                        observation);
                 sb.dispatcher.installAll(registrations);
                 for (Registration r : registrations) {
                     sb.connectInlets(r, null);
                 }
                 sb.refreshPublishTargets();
+                observation.attached(sb.view);
                 done = true;
                 return sb;
             } finally {

@@ -26,7 +26,7 @@ final class SwitchboardSourceContext implements SourceContext {
 
     @Override
     public CompletionStage<Void> emit(CloudEvent event) {
-        return switchboard.publish(source, event);
+        return switchboard.observation().emitted(source, switchboard.publish(source, event));
     }
 
     @Override
@@ -38,5 +38,10 @@ final class SwitchboardSourceContext implements SourceContext {
     @Override
     public Scheduler scheduler() {
         return switchboard.scheduler();
+    }
+
+    @Override
+    public boolean ready() {
+        return switchboard.runtime().health().ready();
     }
 }

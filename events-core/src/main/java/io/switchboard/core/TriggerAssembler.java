@@ -54,15 +54,18 @@ final class TriggerAssembler {
     private final Executor executor;
     private final String group;
     private final Duration reparkAfter;
+    private final Observation observation;
 
     TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
-                     Executor executor, String group, Duration reparkAfter) {
+                     Executor executor, String group, Duration reparkAfter,
+                     Observation observation) {
         this.buses = buses;
         this.sources = sources;
         this.scheduler = scheduler;
         this.executor = executor;
         this.group = group;
         this.reparkAfter = reparkAfter;
+        this.observation = observation;
     }
 
     /**
@@ -130,8 +133,11 @@ final class TriggerAssembler {
         }
 
         List<SubscriberDispatch> dispatches = new ArrayList<>();
-        for (Subscriber s : trigger.subscribers()) {
-            SubscriberCounters counters = new SubscriberCounters();
+        for (Subscriber declared : trigger.subscribers()) {
+            Subscriber s = observation.observe(trigger, declared);
+            // a replacement counts on from its predecessor, as its gate takes over the held events: the counters stay
+            // monotonic for operators (and for metrics built on them) across live reconfiguration
+            SubscriberCounters counters = previousCounters(previous, s.name());
             FiringGate gate;
             try {
                 gate = FiringGates.create(trigger, s, scheduler, counters, previousGate(previous, s.name()));
@@ -166,6 +172,7 @@ final class TriggerAssembler {
             if (hop != null) {
                 dispatch.rekeyThrough(hop);
             }
+            observation.assembled(dispatch, s);
             dispatches.add(dispatch);
         }
         if (problems.size() > before) {
@@ -223,6 +230,17 @@ final class TriggerAssembler {
         } catch (NoSuchMethodException | SecurityException e) {
             return false;
         }
+    }
+
+    private static SubscriberCounters previousCounters(Registration previous, String subscriber) {
+        if (previous != null) {
+            for (SubscriberDispatch d : previous.subscribers()) {
+                if (d.subscriber().equals(subscriber)) {
+                    return d.counters();
+                }
+            }
+        }
+        return new SubscriberCounters();
     }
 
     private static FiringGate previousGate(Registration previous, String subscriber) {

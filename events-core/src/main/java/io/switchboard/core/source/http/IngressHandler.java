@@ -127,7 +127,7 @@ final class IngressHandler implements HttpHandler {
         String method = exchange.getRequestMethod();
         switch (path) {
             case "/healthz" -> health(exchange, method, true);
-            case "/readyz" -> health(exchange, method, ready);
+            case "/readyz" -> health(exchange, method, ready && context.ready()); // runtime health: RuntimeView.health()
             case "/" -> post(exchange, method, this::cloudEvents);
             case "/apis/events" -> post(exchange, method, this::webhook);
             default -> {
@@ -229,7 +229,7 @@ final class IngressHandler implements HttpHandler {
         AtomicInteger accepted = new AtomicInteger();
         CompletableFuture<?>[] stages = new CompletableFuture<?>[events.size()];
         for (int i = 0; i < stages.length; i++) {
-            stages[i] = emit(events.get(i)).thenRun(() -> {
+            stages[i] = emit(TraceHeaders.adopt(exchange.getRequestHeaders(), events.get(i))).thenRun(() -> {
                 accepted.incrementAndGet();
                 counters.acceptedEvents.increment();
             }).toCompletableFuture();
@@ -274,7 +274,8 @@ final class IngressHandler implements HttpHandler {
 
     /** {@code POST /function/{trigger}}: the trigger's reply, in binary mode, is the response. */
     private void invoke(HttpExchange exchange, byte[] body, String trigger) throws HttpProblem {
-        CloudEvent event = decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now());
+        CloudEvent event = TraceHeaders.adopt(exchange.getRequestHeaders(),
+                decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now()));
         request(trigger, event).whenCompleteAsync((reply, failure) -> {
             if (reply == null && (failure == null || isNoReply(failure))) {
                 send(exchange, 204, null); // the handler ran and returned no event, like a void function
@@ -290,7 +291,8 @@ final class IngressHandler implements HttpHandler {
     private void invokeAsync(HttpExchange exchange, byte[] body, String trigger) throws HttpProblem {
         String callback = exchange.getRequestHeaders().getFirst("X-Callback-Url");
         URI callbackUrl = callbackUrl(callback);
-        CloudEvent event = decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now());
+        CloudEvent event = TraceHeaders.adopt(exchange.getRequestHeaders(),
+                decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now()));
         String callId = event.getId();
         request(trigger, event).whenCompleteAsync((reply, failure) -> {
             Map<String, String> headers = new LinkedHashMap<>();
