@@ -33,8 +33,9 @@ final class Scripts {
      * Membership and leases of one subscription, in one round trip. KEYS[1]: the group's member set (sorted by expiry
      * on the server's clock); KEYS[2..]: the shards' lease keys. ARGV: member, lease ms, acquire (1/0), then the
      * shard indexes in the member's order of preference. Registers the member, drops expired ones, renews the leases
-     * the member holds, and — if it holds fewer than its fair share (shards / live members, rounded up) — takes free
-     * shards in its order of preference. Returns {live members, fair share, {owned shard indexes}}.
+     * the member holds, and — if it holds fewer than its fair share — takes free shards in its order of preference.
+     * Fair shares add up to the shard count: each live member gets shards / members, and the first (shards mod
+     * members) members in name order one more; a member above its share gives shards away. Returns {live members, fair share, {owned shard indexes}}.
      */
     static final Script HEARTBEAT = Script.of("heartbeat", """
             local t = redis.call('TIME')
@@ -44,9 +45,16 @@ final class Scripts {
             redis.call('ZADD', KEYS[1], now + lease, member)
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
             redis.call('PEXPIRE', KEYS[1], lease * 3)
-            local count = redis.call('ZCARD', KEYS[1])
+            local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+            table.sort(members)
+            local count = #members
+            local rank = 0
+            for i, m in ipairs(members) do
+              if m == member then rank = i - 1 end
+            end
             local n = #KEYS - 1
-            local share = math.ceil(n / count)
+            local share = math.floor(n / count)
+            if rank < n % count then share = share + 1 end
             local owned = {}
             for i = 2, #KEYS do
               if redis.call('GET', KEYS[i]) == member then

@@ -32,11 +32,13 @@ class RedisEventBusCompatibilityTest extends EventBusCompatibilityKit {
     }
 
     /** Ends the bus like a killed process: no acknowledgement, no lease released, no clean leave. */
+    @Override
     protected void crash(EventBus bus) {
         ((RedisEventBus) bus).abort();
     }
 
     /** A crashed member's shards come back once their leases expire, then at the next heartbeat of a live member. */
+    @Override
     protected Duration redeliveryTimeout() {
         return Duration.ofMillis(1200 + 400 + 1000);
     }
