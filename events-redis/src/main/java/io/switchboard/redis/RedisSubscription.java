@@ -78,6 +78,7 @@ final class RedisSubscription implements Subscription {
     private long leaseValidUntil;
     private long nextHousekeeping;
     private boolean paused;
+    private int rotation;
     private int failuresInARow;
 
     RedisSubscription(String topic, String group, String member, Keys keys, RedisBusConfig config,
@@ -392,20 +393,30 @@ final class RedisSubscription implements Subscription {
                 return; // back to the heartbeat check between batches
             }
         }
-        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>(shards.length);
-        for (Shard shard : shards) {
+        List<Shard> live = new ArrayList<>(shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            Shard shard = shards[(i + rotation) % shards.length]; // rotated, so a tight bound does not favour one
             if (shard.phase == Shard.Phase.LIVE) {
-                offsets.add(XReadArgs.StreamOffset.lastConsumed(shard.stream));
+                live.add(shard);
             }
         }
-        if (offsets.isEmpty()) {
+        rotation++;
+        if (live.isEmpty()) {
             sleep(Math.min(POLL_BLOCK_MILLIS, config.leaseTime().toMillis() / 10));
             return;
         }
+        // COUNT applies per stream: split the allowance so one read never exceeds the unacknowledged bound
+        if (live.size() > count) {
+            live = live.subList(0, count);
+        }
+        int perStream = Math.max(1, count / live.size());
         @SuppressWarnings("unchecked")
-        XReadArgs.StreamOffset<String>[] streams = offsets.toArray(XReadArgs.StreamOffset[]::new);
+        XReadArgs.StreamOffset<String>[] streams = new XReadArgs.StreamOffset[live.size()];
+        for (int i = 0; i < streams.length; i++) {
+            streams[i] = XReadArgs.StreamOffset.lastConsumed(live.get(i).stream);
+        }
         List<StreamMessage<String, byte[]>> messages = read.xreadgroup(consumer,
-                XReadArgs.Builder.count(count).block(POLL_BLOCK_MILLIS), streams);
+                XReadArgs.Builder.count(perStream).block(POLL_BLOCK_MILLIS), streams);
         dispatch(messages);
     }
 
