@@ -331,7 +331,7 @@ public final class RedisBusConfig {
         private Duration waitTimeout = Duration.ofSeconds(1);
         private Duration revokeTimeout = Duration.ofSeconds(2);
         private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration commandTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(3);
         private Scheduler scheduler;
 
         private Builder() {
@@ -547,7 +547,7 @@ public final class RedisBusConfig {
             return this;
         }
 
-        /** How long one Redis command may take before it fails; default 10 s. */
+        /** How long one Redis command may take before it fails; default 3 s, and shorter than the lease time. */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = positive(COMMAND_TIMEOUT, timeout);
             return this;

@@ -88,12 +88,18 @@ public final class RedisEventBus implements EventBus {
         this.clientId = "switchboard-redis-bus-" + INSTANCES.incrementAndGet();
         this.clients = new RedisClients(clientId, config.uri(), config.username().orElse(null),
                 config.password().orElse(null), config.commandTimeout(), RedisBusConfig.URI);
+        StatefulRedisConnection<String, byte[]> connected = null;
         try {
-            this.connection = clients.connect("event bus");
+            connected = clients.connect("event bus");
+            connected.sync().ping(); // a server that wants a password may accept the connection but no command
         } catch (RuntimeException e) {
+            if (connected != null) {
+                connected.close();
+            }
             clients.close();
-            throw e;
+            throw e instanceof ConfigurationException ? e : clients.explain(e, "event bus");
         }
+        this.connection = connected;
         this.redis = connection.async();
         if (config.scheduler().isPresent()) {
             this.scheduler = config.scheduler().get();
