@@ -17,5 +17,5 @@ module io.switchboard.redis {
     exports io.switchboard.redis;
 
     provides io.switchboard.spi.EventBusProvider with io.switchboard.redis.RedisEventBusProvider;
-    //TMP provides io.switchboard.spi.EventSourceProvider with io.switchboard.redis.RedisEventSourceProvider;
+    provides io.switchboard.spi.EventSourceProvider with io.switchboard.redis.RedisEventSourceProvider;
 }

@@ -72,6 +72,11 @@ final class RedisClients implements AutoCloseable {
                 .build());
     }
 
+    /** The database number the URI selects. */
+    int database() {
+        return uri.getDatabase();
+    }
+
     /** The server's address, without credentials, for messages. */
     String address() {
         return (uri.getSocket() != null ? uri.getSocket() : uri.getHost() + ":" + uri.getPort()) + "/" + uri.getDatabase();
