@@ -229,6 +229,9 @@ final class RedisSubscription implements Subscription {
                         break;
                     }
                     failuresInARow++;
+                    if (String.valueOf(Lanes.unwrap(e).getMessage()).startsWith("NOGROUP")) {
+                        recreateGroups();
+                    }
                     long backoff = Math.min(1000, 50L << Math.min(failuresInARow, 5));
                     if (failuresInARow == 1 || failuresInARow % 20 == 0) {
                         log.warn("{}: Redis command failed ({} in a row); retrying in {} ms: {}", member, failuresInARow,
@@ -363,6 +366,19 @@ final class RedisSubscription implements Subscription {
                             }
                         });
             }
+        }
+    }
+
+    /**
+     * The group vanished from a shard stream (the stream was deleted, or a server without persistence restarted):
+     * recreate it from the stream's start — redelivering what is left there rather than skipping anything.
+     */
+    private void recreateGroups() {
+        log.warn("{}: consumer group '{}' is missing on some shard streams of topic '{}'; recreating it from the start"
+                + " of each stream (entries still there are delivered again)", member, group, topic);
+        for (Shard shard : shards) {
+            control.xgroupCreate(XReadArgs.StreamOffset.from(shard.stream, "0"), group,
+                    io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         }
     }
 

@@ -301,4 +301,25 @@ class RedisEventBusTest {
                     .isEqualTo("application/cloudevents+json");
         }
     }
+
+    @Test
+    void consumptionGoesOnWhenTheStreamsAndTheirGroupWereDeleted() throws Exception {
+        RedisBusConfig config = TestRedis.fastBus(PREFIX).build();
+        String topic = topic();
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (RedisEventBus bus = RedisEventBus.create(config); TestRedis.Raw raw = TestRedis.raw()) {
+            bus.subscribe(topic, "g", e -> {
+                received.add(e.getId());
+                return CompletableFuture.completedFuture(null);
+            });
+            accepted(bus.publish(topic, event("first", "k")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("first"));
+            for (int i = 0; i < config.shards(); i++) {
+                raw.sync().del(config.streamKey(topic, i)); // as a server without persistence after a restart
+            }
+            accepted(bus.publish(topic, event("second", "k")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("second"));
+            assertThat(received).containsExactly("first", "second");
+        }
+    }
 }

@@ -141,7 +141,9 @@ public class RedisBusThroughputBenchmark {
         /** Publishes the events once through a bus and reads back what it wrote: the raw run carries those bytes. */
         private void copyTheBusEntries() throws Exception {
             String scratch = prefix + "scratch:";
-            RedisBusConfig config = config(scratch);
+            // a burst of 20,000 publishes queues in the client: give the last ones time on a loaded machine
+            RedisBusConfig config = RedisBusConfig.builder().uri(URI_TEXT).keyPrefix(scratch).shards(SHARDS)
+                    .leaseTime(Duration.ofSeconds(60)).commandTimeout(Duration.ofSeconds(30)).build();
             streamOf = new String[EVENTS];
             fields = new ArrayList<>(EVENTS);
             Map<String, Map<String, byte[]>> byId = new HashMap<>();
