@@ -484,6 +484,7 @@ public final class RedisEventSource implements EventSource {
         private final String consumerName = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         private final Consumer<String> consumer = Consumer.from(group, consumerName);
         private final AtomicInteger inFlight = new AtomicInteger();
+        private final Set<String> emitting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private StatefulRedisConnection<String, byte[]> read;
         private StatefulRedisConnection<String, byte[]> ack;
         private Thread thread;
@@ -550,6 +551,7 @@ public final class RedisEventSource implements EventSource {
                         return;
                     }
                     failures++;
+                    cursor = "0"; // a read that failed here may have delivered entries on the server: read them again
                     if (failures == 1 || failures % 20 == 0) {
                         log.warn("Redis source '{}': reading stream '{}' failed ({} in a row); retrying: {}", name,
                                 stream, failures, e.toString());
@@ -565,6 +567,9 @@ public final class RedisEventSource implements EventSource {
                     ack.async().xack(stream, group, message.getId()); // deleted meanwhile: nothing to emit
                     continue;
                 }
+                if (!emitting.add(message.getId())) {
+                    continue; // read again while its emit is under way
+                }
                 inFlight.incrementAndGet();
                 emit(message, fromEntry(stream, message), 0);
             }
@@ -579,11 +584,15 @@ public final class RedisEventSource implements EventSource {
             }
             stage.whenComplete((ok, error) -> {
                 if (!running) {
+                    emitting.remove(message.getId());
                     inFlight.decrementAndGet(); // stays pending: emitted again after a restart or by another instance
                     return;
                 }
                 if (error == null) {
-                    ack.async().xack(stream, group, message.getId()).whenComplete((n, e) -> inFlight.decrementAndGet());
+                    ack.async().xack(stream, group, message.getId()).whenComplete((n, e) -> {
+                        emitting.remove(message.getId());
+                        inFlight.decrementAndGet();
+                    });
                     return;
                 }
                 long delay = Math.min(10_000, 100L << Math.min(failures, 7));

@@ -229,6 +229,11 @@ final class RedisSubscription implements Subscription {
                         break;
                     }
                     failuresInARow++;
+                    for (Shard shard : shards) {
+                        if (shard.phase == Shard.Phase.LIVE) {
+                            shard.reread(); // a read that failed here may have delivered entries on the server
+                        }
+                    }
                     if (String.valueOf(Lanes.unwrap(e).getMessage()).startsWith("NOGROUP")) {
                         recreateGroups();
                     }
@@ -450,6 +455,9 @@ final class RedisSubscription implements Subscription {
                 // pending but trimmed (only under max-length retention): nothing left to deliver
                 control.xack(shard.stream, group, message.getId());
                 continue;
+            }
+            if (shard.isTracked(message.getId())) {
+                continue; // re-read while still being handled (or held): not twice
             }
             Entry entry = new Entry(shard, message.getId(), body, laneKey(body));
             inFlight.incrementAndGet();

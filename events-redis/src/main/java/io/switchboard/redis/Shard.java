@@ -2,7 +2,7 @@ package io.switchboard.redis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,7 +29,8 @@ final class Shard {
     final String lease;
     private final Acker acker;
     private final AtomicInteger inFlight;
-    private final Set<Entry> unsettled = ConcurrentHashMap.newKeySet();
+    /** By entry id: an entry read again (re-reading what is pending for us after a failed read) is not doubled. */
+    private final Map<String, Entry> unsettled = new ConcurrentHashMap<>();
     private volatile boolean owned;
 
     // poll thread only
@@ -51,29 +52,43 @@ final class Shard {
 
     void acquired() {
         owned = true;
+        reread();
+    }
+
+    /**
+     * Reads what is pending for this member again, from the start, before new entries. After a read that failed on
+     * the client (a timeout) the server may have delivered entries the member never saw: they are pending under its
+     * name and nothing else would bring them back while it owns the shard.
+     */
+    void reread() {
         phase = Phase.RECOVERING;
         cursor = "0";
     }
 
+    /** Whether an entry with this id was read and is not settled yet. */
+    boolean isTracked(String id) {
+        return unsettled.containsKey(id);
+    }
+
     /** Tracks an entry just read; the caller has counted it in flight. */
     void track(Entry entry) {
-        unsettled.add(entry);
+        unsettled.put(entry.id, entry);
     }
 
     void acknowledged(Entry entry) {
-        unsettled.remove(entry);
+        unsettled.remove(entry.id, entry);
         inFlight.decrementAndGet();
         acker.enqueue(entry);
     }
 
     void abandoned(Entry entry) {
-        unsettled.remove(entry);
+        unsettled.remove(entry.id, entry);
         inFlight.decrementAndGet();
     }
 
     /** Whether every entry read from this shard is acknowledged or held (no turn is under way). */
     boolean turnsSettled() {
-        for (Entry entry : unsettled) {
+        for (Entry entry : unsettled.values()) {
             if (entry.state() == Entry.PENDING) {
                 return false;
             }
@@ -92,7 +107,7 @@ final class Shard {
     void giveUp() {
         owned = false;
         phase = Phase.IDLE;
-        List<Entry> entries = new ArrayList<>(unsettled);
+        List<Entry> entries = new ArrayList<>(unsettled.values());
         for (Entry entry : entries) {
             entry.abandon();
         }

@@ -40,7 +40,7 @@ class RedisEventBusCompatibilityTest extends EventBusCompatibilityKit {
     /** A crashed member's shards come back once their leases expire, then at the next heartbeat of a live member. */
     @Override
     protected Duration redeliveryTimeout() {
-        return Duration.ofMillis(1200 + 400 + 1000);
+        return Duration.ofMillis(2000 + 667 + 1000);
     }
 
     @Override

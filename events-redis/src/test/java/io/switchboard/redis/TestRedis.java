@@ -33,7 +33,7 @@ final class TestRedis {
                 .uri(uri)
                 .keyPrefix(prefix)
                 .shards(4)
-                .leaseTime(Duration.ofMillis(1200))
+                .leaseTime(Duration.ofMillis(2000))
                 .commandTimeout(Duration.ofMillis(1000))
                 .revokeTimeout(Duration.ofSeconds(1))
                 .closeTimeout(Duration.ofSeconds(2))
