@@ -46,11 +46,12 @@ public final class RedisBusConfig {
     public static final String REVOKE_TIMEOUT = "switchboard.revoke.timeout";
     public static final String CLOSE_TIMEOUT = "switchboard.close.timeout";
     public static final String COMMAND_TIMEOUT = "switchboard.command.timeout";
+    public static final String PUBLISH_TIMEOUT = "switchboard.publish.timeout";
 
     private static final Set<String> KEYS = Set.of(URI, USERNAME, PASSWORD, KEY_PREFIX, SHARDS, ENCODING, CONCURRENCY,
             MAX_IN_FLIGHT, BATCH_SIZE, REDELIVERY_INITIAL_BACKOFF, REDELIVERY_MAX_BACKOFF, LEASE_TIME, DUPLICATES_WINDOW,
             DEAD_LETTER_STREAM, RETENTION, RETENTION_MAX_LENGTH, TRIM_INTERVAL, WAIT_REPLICAS, WAIT_TIMEOUT,
-            REVOKE_TIMEOUT, CLOSE_TIMEOUT, COMMAND_TIMEOUT);
+            REVOKE_TIMEOUT, CLOSE_TIMEOUT, COMMAND_TIMEOUT, PUBLISH_TIMEOUT);
 
     /** How events are laid out in a stream entry; consumers read both. */
     public enum Encoding {
@@ -99,6 +100,7 @@ public final class RedisBusConfig {
     private final Duration revokeTimeout;
     private final Duration closeTimeout;
     private final Duration commandTimeout;
+    private final Duration publishTimeout;
     private final Scheduler scheduler;
 
     private RedisBusConfig(Builder b) {
@@ -124,6 +126,7 @@ public final class RedisBusConfig {
         this.revokeTimeout = b.revokeTimeout;
         this.closeTimeout = b.closeTimeout;
         this.commandTimeout = b.commandTimeout;
+        this.publishTimeout = b.publishTimeout;
         this.scheduler = b.scheduler;
     }
 
@@ -175,6 +178,7 @@ public final class RedisBusConfig {
                     case REVOKE_TIMEOUT -> b.revokeTimeout(Texts.duration(key, value));
                     case CLOSE_TIMEOUT -> b.closeTimeout(Texts.duration(key, value));
                     case COMMAND_TIMEOUT -> b.commandTimeout(Texts.duration(key, value));
+                    case PUBLISH_TIMEOUT -> b.publishTimeout(Texts.duration(key, value));
                     default -> throw new ConfigurationException("unknown Redis bus setting '" + key + "'; known settings: "
                             + new TreeSet<>(KEYS));
                 }
@@ -295,6 +299,10 @@ public final class RedisBusConfig {
         return commandTimeout;
     }
 
+    public Duration publishTimeout() {
+        return publishTimeout;
+    }
+
     /** The scheduler for redelivery backoff, if one was given (else the bus owns one). */
     public Optional<Scheduler> scheduler() {
         return Optional.ofNullable(scheduler);
@@ -332,6 +340,7 @@ public final class RedisBusConfig {
         private Duration revokeTimeout = Duration.ofSeconds(2);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration commandTimeout = Duration.ofSeconds(3);
+        private Duration publishTimeout = Duration.ofSeconds(30);
         private Scheduler scheduler;
 
         private Builder() {
@@ -547,9 +556,21 @@ public final class RedisBusConfig {
             return this;
         }
 
-        /** How long one Redis command may take before it fails; default 3 s, and shorter than the lease time. */
+        /**
+         * How long one command of the consumption machinery (read, lease renewal, claim) may take before it fails;
+         * default 3 s, and shorter than the lease time.
+         */
         public Builder commandTimeout(Duration timeout) {
             this.commandTimeout = positive(COMMAND_TIMEOUT, timeout);
+            return this;
+        }
+
+        /**
+         * How long a publish (and an acknowledgement) may wait for Redis's answer, time queued in the client behind
+         * other commands included; after that its stage fails (the entry may still have been added). Default 30 s.
+         */
+        public Builder publishTimeout(Duration timeout) {
+            this.publishTimeout = positive(PUBLISH_TIMEOUT, timeout);
             return this;
         }
 

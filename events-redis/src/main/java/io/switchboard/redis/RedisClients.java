@@ -47,6 +47,16 @@ final class RedisClients implements AutoCloseable {
      */
     RedisClients(String name, String uriText, String username, char[] password, Duration commandTimeout,
                  String settingName) {
+        this(name, uriText, username, password, commandTimeout, commandTimeout, settingName);
+    }
+
+    /**
+     * @param commandTimeout how long a synchronous command waits (reads, group creation, connection checks)
+     * @param asyncTimeout   how long an asynchronous command may take, time queued in the client included
+     *                       (publishes, acknowledgements); callers that need less bound their own wait
+     */
+    RedisClients(String name, String uriText, String username, char[] password, Duration commandTimeout,
+                 Duration asyncTimeout, String settingName) {
         this.name = name;
         this.settingName = settingName;
         this.uri = RedisURI.create(uriText);
@@ -68,7 +78,7 @@ final class RedisClients implements AutoCloseable {
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .timeoutOptions(TimeoutOptions.enabled(asyncTimeout))
                 .build());
     }
 

@@ -87,7 +87,7 @@ public final class RedisEventBus implements EventBus {
         this.config = config;
         this.clientId = "switchboard-redis-bus-" + INSTANCES.incrementAndGet();
         this.clients = new RedisClients(clientId, config.uri(), config.username().orElse(null),
-                config.password().orElse(null), config.commandTimeout(), RedisBusConfig.URI);
+                config.password().orElse(null), config.commandTimeout(), config.publishTimeout(), RedisBusConfig.URI);
         StatefulRedisConnection<String, byte[]> connected = null;
         try {
             connected = clients.connect("event bus");

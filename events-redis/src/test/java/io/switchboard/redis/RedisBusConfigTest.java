@@ -51,7 +51,8 @@ class RedisBusConfigTest {
                 RedisBusConfig.LEASE_TIME, "PT20S", RedisBusConfig.DUPLICATES_WINDOW, "PT1M",
                 RedisBusConfig.DEAD_LETTER_STREAM, "app:dlq", RedisBusConfig.RETENTION, "max-length",
                 RedisBusConfig.RETENTION_MAX_LENGTH, "100000", RedisBusConfig.WAIT_REPLICAS, "1",
-                RedisBusConfig.WAIT_TIMEOUT, "250", RedisBusConfig.CLOSE_TIMEOUT, "PT3S"));
+                RedisBusConfig.WAIT_TIMEOUT, "250", RedisBusConfig.CLOSE_TIMEOUT, "PT3S",
+                RedisBusConfig.PUBLISH_TIMEOUT, "PT45S"));
         assertThat(config.keyPrefix()).isEqualTo("app:");
         assertThat(config.shards()).isEqualTo(12);
         assertThat(config.streamKey("orders", 3)).isEqualTo("app:orders:3");
@@ -69,6 +70,7 @@ class RedisBusConfigTest {
         assertThat(config.waitReplicas()).isEqualTo(1);
         assertThat(config.waitTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.closeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.publishTimeout()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @Test
