@@ -118,6 +118,8 @@ final class Lanes {
         private final AtomicBoolean active = new AtomicBoolean();
         private Entry current; // only the thread holding 'active' touches it
         private final AtomicReference<Entry> waiting = new AtomicReference<>();
+        /** The stage of {@link #current} that completed while the lane waited; settled by the lane's next run. */
+        private volatile CompletableFuture<Void> finished;
         private volatile boolean handling;
 
         void activate() {
@@ -136,6 +138,13 @@ final class Lanes {
 
         @Override
         public void run() {
+            CompletableFuture<Void> done = finished;
+            if (done != null) {
+                finished = null;
+                if (!settle(done)) {
+                    return; // a retry is scheduled and will resume this lane
+                }
+            }
             while (true) {
                 if (current == null) {
                     current = queue.poll();
@@ -160,8 +169,11 @@ final class Lanes {
                 }
                 Entry waitingFor = current;
                 waiting.set(waitingFor);
+                // settled on the lane's thread, not the one completing the stage: the consumer's own reactions to
+                // its stage (registered before ours, so run after ours) come first, the acknowledgement after them
                 outcome.whenComplete((ignored, error) -> {
-                    if (waiting.compareAndSet(waitingFor, null) && settle(outcome)) {
+                    if (waiting.compareAndSet(waitingFor, null)) {
+                        finished = outcome;
                         submit();
                     }
                 });

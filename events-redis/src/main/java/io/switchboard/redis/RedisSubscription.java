@@ -14,7 +14,6 @@ import io.switchboard.core.time.Schedulers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -318,11 +317,14 @@ final class RedisSubscription implements Subscription {
      */
     private void claimPending(Shard shard) throws Exception {
         String cursor = "0-0";
+        int moved = 0;
         do {
             ClaimedMessages<String, byte[]> claimed = await(control.xautoclaim(shard.stream,
                     new XAutoClaimArgs<String>().consumer(consumer).minIdleTime(0).startId(cursor).count(1000).justid()));
             cursor = claimed.getId();
+            moved += claimed.getMessages().size();
         } while (!"0-0".equals(cursor));
+        log.debug("{}: claimed {} pending entries of {}", member, moved, shard);
     }
 
     /** A member that could not renew its leases in time stops handling their shards before anyone may take them. */
@@ -407,7 +409,9 @@ final class RedisSubscription implements Subscription {
                         XReadArgs.StreamOffset.from(shard.stream, shard.cursor));
                 if (backlog.isEmpty()) {
                     shard.phase = Shard.Phase.LIVE;
+                    log.debug("{}: read the pending entries of {}; reading new ones", member, shard);
                 } else {
+                    log.debug("{}: re-read {} pending entries of {} from {}", member, backlog.size(), shard, shard.cursor);
                     shard.cursor = backlog.get(backlog.size() - 1).getId();
                     dispatch(backlog);
                 }

@@ -14,6 +14,9 @@ class RedisEventBusCompatibilityTest extends EventBusCompatibilityKit {
 
     @AfterAll
     static void removeKeys() {
+        if (Boolean.getBoolean("keep.keys")) {
+            return;
+        }
         try (TestRedis.Raw raw = TestRedis.raw()) {
             raw.deleteAll(PREFIX);
         }
