@@ -287,6 +287,7 @@ final class ConsumerLoop implements AutoCloseable {
             progress.revoke(tellHolders);
         }
         assigned.clear();
+        pausedForHeld.clear();
     }
 
     private void applyBackPressure() {
@@ -357,7 +358,6 @@ final class ConsumerLoop implements AutoCloseable {
             });
         }
     }
-
 
     private final class Listener implements ConsumerRebalanceListener {
         @Override

@@ -225,6 +225,35 @@ class EventBusCompatibilityKitSelfTest {
         assertThat(start.failed()).as("%s", start).isTrue();
     }
 
+    @Test
+    void anHonestCrashPassesTheCrashTests() {
+        Map<String, KitRunner.Outcome> outcomes = KitRunner.run(CrashesMembersCleanly.class,
+                EventBusCompatibilityKit.ScaleOut.WithACrash.class);
+
+        assertThat(outcomes).isNotEmpty();
+        assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.passed()).as("passed: %s", o).isTrue());
+    }
+
+    @Test
+    void losingTheCrashedMembersEventsFailsTheCrashTests() {
+        Map<String, KitRunner.Outcome> outcomes = KitRunner.run(LosesEventsOnCrash.class,
+                EventBusCompatibilityKit.ScaleOut.WithACrash.class);
+
+        KitRunner.Outcome crash = outcomes.get(
+                "a member crashing mid-stream: nothing lost, per-key order kept, duplicates counted");
+        assertThat(crash.failed()).as("%s", crash).isTrue();
+        assertThat(crash.message()).contains("acknowledged");
+    }
+
+    @Test
+    void aSubscriptionThatIgnoresCloseFailsTheBasicsGroup() {
+        Map<String, KitRunner.Outcome> outcomes = KitRunner.run(IgnoresSubscriptionClose.class,
+                EventBusCompatibilityKit.Basics.class);
+
+        assertThat(outcomes.get("a closed subscription receives nothing more").failed()).isTrue();
+        assertThat(outcomes.get("topics are isolated from each other").passed()).isTrue();
+    }
+
     // ------------------------------------------------------------ kit subclasses (not run by surefire directly)
 
     @ExtendWith(OnlyFromKitRunner.class)
@@ -477,6 +506,70 @@ class EventBusCompatibilityKitSelfTest {
         @Override
         protected GroupStart newGroupStart() {
             return GroupStart.EARLIEST; // the in-memory bus starts new groups at the latest event
+        }
+    }
+
+    /**
+     * Members are views of one in-memory bus; a crash closes the member's subscriptions, which abandons its unfinished
+     * deliveries to the other members — what a broker does once a crashed member's session expired.
+     */
+    static class CrashesMembersCleanly extends Honest {
+        @Override
+        protected EventBus createMemberBus() {
+            return new MemberView(bus());
+        }
+
+        @Override
+        protected void crash(EventBus bus) {
+            ((MemberView) bus).crash();
+        }
+    }
+
+    /** A crash that leaves a zombie acknowledging everything the member is given: events are lost. */
+    static class LosesEventsOnCrash extends CrashesMembersCleanly {
+        @Override
+        protected void crash(EventBus bus) {
+            ((MemberView) bus).zombie = true;
+        }
+    }
+
+    static class IgnoresSubscriptionClose extends Honest {
+        @Override
+        protected EventBus createBus() {
+            return new Wrapping(fastBus()) {
+                @Override
+                public Subscription subscribe(String topic, String group, BusConsumer consumer) {
+                    delegate.subscribe(topic, group, consumer);
+                    return new Idle(topic, group); // closing it closes nothing
+                }
+            };
+        }
+    }
+
+    /** One member's client of a shared bus: closing or crashing it ends only its own subscriptions. */
+    static final class MemberView extends Wrapping {
+        private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+        volatile boolean zombie;
+
+        MemberView(EventBus shared) {
+            super(shared);
+        }
+
+        @Override
+        public Subscription subscribe(String topic, String group, BusConsumer consumer) {
+            Subscription s = delegate.subscribe(topic, group, event -> zombie
+                    ? CompletableFuture.completedFuture(null) : consumer.deliver(event));
+            subscriptions.add(s);
+            return s;
+        }
+
+        void crash() {
+            subscriptions.forEach(Subscription::close);
+        }
+
+        @Override
+        public void close() {
+            subscriptions.forEach(Subscription::close);
         }
     }
 
