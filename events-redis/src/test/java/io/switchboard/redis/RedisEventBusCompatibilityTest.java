@@ -15,7 +15,7 @@ class RedisEventBusCompatibilityTest extends EventBusCompatibilityKit {
     @AfterAll
     static void removeKeys() {
         if (Boolean.getBoolean("keep.keys")) {
-            return;
+            return; // -Dkeep.keys=true keeps the streams for inspection after a failure (with -Dswitchboard.kit.only=…)
         }
         try (TestRedis.Raw raw = TestRedis.raw()) {
             raw.deleteAll(PREFIX);

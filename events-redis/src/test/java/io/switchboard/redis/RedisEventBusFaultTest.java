@@ -212,7 +212,7 @@ class RedisEventBusFaultTest {
                 assertThat(new String(entry.getBody().get(BusHandler.POISON_REASON), StandardCharsets.UTF_8))
                         .as("reason field").isNotBlank();
                 assertThat(new String(entry.getBody().get(BusHandler.POISON_LOCATION), StandardCharsets.UTF_8))
-                        .as("location field").contains(config.streamKey(topic, 0).replace(":0", ":"));
+                        .as("location field").contains(config.keyPrefix() + topic + ":");
                 assertThat(new String(entry.getBody().get(BusHandler.POISON_TOPIC), StandardCharsets.UTF_8))
                         .isEqualTo(topic);
             }
