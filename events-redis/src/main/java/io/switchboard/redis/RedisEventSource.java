@@ -485,6 +485,7 @@ public final class RedisEventSource implements EventSource {
         private final Consumer<String> consumer = Consumer.from(group, consumerName);
         private final AtomicInteger inFlight = new AtomicInteger();
         private final Set<String> emitting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile boolean reconnected;
         private StatefulRedisConnection<String, byte[]> read;
         private StatefulRedisConnection<String, byte[]> ack;
         private Thread thread;
@@ -496,6 +497,13 @@ public final class RedisEventSource implements EventSource {
 
         void begin() {
             read = clients.connect("source '" + name + "'");
+            // a read answered to a connection that then dropped delivered entries this consumer never saw: re-read
+            read.addListener(new RedisConnectionStateListener() {
+                @Override
+                public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                    reconnected = true;
+                }
+            });
             ack = clients.connect("source '" + name + "'");
             try {
                 read.sync().xgroupCreate(XReadArgs.StreamOffset.from(stream, streamStart), group,
@@ -524,6 +532,10 @@ public final class RedisEventSource implements EventSource {
                     if (inFlight.get() >= maxInFlight) {
                         Thread.sleep(5);
                         continue;
+                    }
+                    if (reconnected) {
+                        reconnected = false;
+                        cursor = "0";
                     }
                     if (System.nanoTime() - nextClaim >= 0) {
                         nextClaim = System.nanoTime() + claimIdle.toNanos() / 2;

@@ -71,6 +71,8 @@ final class RedisSubscription implements Subscription {
     private volatile boolean running = true;
     private volatile boolean aborted;
     private volatile boolean started;
+    /** Set when the read connection came back: a read in flight may have been answered to the lost connection. */
+    private volatile boolean reconnected;
 
     // poll thread only
     private long nextHeartbeat;
@@ -108,6 +110,16 @@ final class RedisSubscription implements Subscription {
         this.executor.allowCoreThreadTimeOut(true);
         this.lanes = new Lanes(config.concurrency(), executor, scheduler, handler, config.initialBackoff(),
                 config.maxBackoff(), member);
+        // Lettuce re-sends commands that were unanswered when the connection dropped. A read the server executed
+        // before the drop delivered entries whose answer is lost: they are pending for this member, and only a
+        // re-read brings them back
+        readConnection.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection,
+                                         java.net.SocketAddress address) {
+                reconnected = true;
+            }
+        });
         this.pollThread = new Thread(this::run, member + "-poll");
         this.pollThread.setDaemon(true);
     }
@@ -212,6 +224,15 @@ final class RedisSubscription implements Subscription {
                 try {
                     if (now >= nextHeartbeat) {
                         heartbeat();
+                    }
+                    if (reconnected) {
+                        reconnected = false;
+                        for (Shard shard : shards) {
+                            if (shard.phase == Shard.Phase.LIVE) {
+                                shard.reread();
+                            }
+                        }
+                        log.info("{}: reconnected to Redis; re-reading the entries pending for this member", member);
                     }
                     expireLeases();
                     finishLeaving();
