@@ -523,6 +523,16 @@ class EventBusCompatibilityKitSelfTest {
         protected void crash(EventBus bus) {
             ((MemberView) bus).crash();
         }
+
+        @Override
+        protected Duration deliveryTimeout() {
+            return Duration.ofSeconds(5); // these tests must pass: room for a busy machine
+        }
+
+        @Override
+        protected Duration redeliveryTimeout() {
+            return Duration.ofMillis(500); // the in-memory bus hands a closed member's event over at once
+        }
     }
 
     /** A crash that leaves a zombie acknowledging everything the member is given: events are lost. */
