@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  * group share the topic's partitions.
  *
  * <p><b>Publishing</b> goes through one idempotent producer with {@code acks=all}, encoding events with the
- * CloudEvents Kafka protocol binding (binary mode by default). The record key is the event's {@code partitionkey}
- * extension, else its {@code subject}, else none; events with one key share a partition and stay in order.
+ * CloudEvents Kafka protocol binding (binary mode by default). The record key is the explicit key given to
+ * {@link #publish(String, CloudEvent, String)}, else the event's {@code partitionkey} extension, else its
+ * {@code subject}, else none; events with one key share a partition and stay in order.
  * The returned stage completes when the broker acknowledged the record, or exceptionally with
  * {@link PublishRejectedException} saying why it did not; it completes on the producer's I/O thread, so dependent
  * actions must not block.
@@ -132,6 +133,21 @@ public final class KafkaEventBus implements EventBus {
     @Override
     public CompletionStage<Void> publish(String topic, CloudEvent event) {
         Objects.requireNonNull(event, "event");
+        return publishKeyed(topic, event, PartitionKeys.of(event));
+    }
+
+    /**
+     * Publishes under an explicit partition key: the record key is {@code partitionKey} (so the key's partition, and
+     * with it the consuming member, follows it), and the event's own attributes travel unchanged.
+     */
+    @Override
+    public CompletionStage<Void> publish(String topic, CloudEvent event, String partitionKey) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(partitionKey, "partitionKey");
+        return publishKeyed(topic, event, partitionKey);
+    }
+
+    private CompletionStage<Void> publishKeyed(String topic, CloudEvent event, String recordKey) {
         String kafkaTopic = kafkaTopic(topic);
         if (closed) {
             return CompletableFuture.failedFuture(new PublishRejectedException("cannot publish event '" + event.getId()
@@ -139,7 +155,7 @@ public final class KafkaEventBus implements EventBus {
         }
         CompletableFuture<Void> ready = topics.ensure(kafkaTopic);
         if (ready.isDone() && !ready.isCompletedExceptionally()) {
-            return send(topic, kafkaTopic, event);
+            return send(topic, kafkaTopic, recordKey, event);
         }
         return ready.handle((ignored, error) -> error).thenCompose(error -> {
             if (error != null) {
@@ -148,14 +164,14 @@ public final class KafkaEventBus implements EventBus {
                         + Lanes.unwrap(error) + " (create it yourself and set createTopics(false), or grant the"
                         + " CREATE permission)", Lanes.unwrap(error)));
             }
-            return send(topic, kafkaTopic, event);
+            return send(topic, kafkaTopic, recordKey, event);
         });
     }
 
-    private CompletableFuture<Void> send(String topic, String kafkaTopic, CloudEvent event) {
+    private CompletableFuture<Void> send(String topic, String kafkaTopic, String recordKey, CloudEvent event) {
         Acknowledgement acknowledged = new Acknowledgement(topic, kafkaTopic, event);
         try {
-            producer.send(new ProducerRecord<>(kafkaTopic, PartitionKeys.of(event), event), acknowledged);
+            producer.send(new ProducerRecord<>(kafkaTopic, recordKey, event), acknowledged);
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(rejected(topic, kafkaTopic, event, e));
         }
@@ -304,6 +320,31 @@ public final class KafkaEventBus implements EventBus {
         synchronized (deadLetterLock) {
             if (deadLetterProducer != null) {
                 deadLetterProducer.close(config.closeTimeout());
+            }
+        }
+        topics.close();
+        shutdownScheduler();
+    }
+
+    /**
+     * Ends this bus the way a killed process ends: every subscription stops without committing, without waiting for
+     * running handlers and without leaving its group (the group reassigns its partitions when the session times out,
+     * and the new owner redelivers everything after the last commit; held events' {@code whenReturned} actions do not
+     * run); the producers close without waiting for unsent records. Threads and sockets are released so the JVM goes
+     * on. For tests ({@code KafkaCrash} in the test jar).
+     */
+    void crash() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (KafkaSubscription subscription : List.copyOf(subscriptions)) {
+            subscription.abort();
+        }
+        producer.close(Duration.ZERO);
+        synchronized (deadLetterLock) {
+            if (deadLetterProducer != null) {
+                deadLetterProducer.close(Duration.ZERO);
             }
         }
         topics.close();

@@ -24,6 +24,23 @@ class KafkaEventBusCompatibilityTest extends EventBusCompatibilityKit {
     }
 
     @Override
+    protected void crash(EventBus bus) {
+        KafkaCrash.crash(bus);
+    }
+
+    /** The crashed member's session (2.5 s in {@link SharedKafka#fastBus}) expires, then the group rebalances. */
+    @Override
+    protected Duration redeliveryTimeout() {
+        return Duration.ofSeconds(8);
+    }
+
+    /** Kafka consumers of a new group start at the earliest offset ({@code auto.offset.reset=earliest}). */
+    @Override
+    protected GroupStart newGroupStart() {
+        return GroupStart.EARLIEST;
+    }
+
+    @Override
     protected boolean extensionsKeepTheirTypes() {
         return false; // binary mode carries extensions as header text
     }

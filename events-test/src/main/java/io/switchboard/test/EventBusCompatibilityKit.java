@@ -113,6 +113,53 @@ public abstract class EventBusCompatibilityKit {
     }
 
     /**
+     * Aborts {@code bus} the way a killed process ends: its subscriptions acknowledge, commit and leave nothing
+     * cleanly; its threads and connections are released so the JVM can go on; sessions, leases and unacknowledged
+     * messages are left for the broker to expire. Buses override it with their test-visible abort (for Kafka,
+     * {@code KafkaCrash.crash(bus)}); the default skips the tests that crash a member, naming this hook.
+     */
+    protected void crash(EventBus bus) {
+        assumeTrue(false, "crash(EventBus) is not overridden for bus '" + bus.type() + "': the crash tests need a way"
+                + " to abort a member like a killed process (no acknowledgement, no commit, no clean leave)");
+    }
+
+    /**
+     * How long until an event that a crashed member left unacknowledged is delivered to another member (for Kafka:
+     * the session timeout plus a rebalance). Checks that nothing more arrives after a crash or a hand-over watch at
+     * least this long. Default {@link #deliveryTimeout()}.
+     */
+    protected Duration redeliveryTimeout() {
+        return deliveryTimeout();
+    }
+
+    /**
+     * A client of the same bus for one more member of a consumer group, as another application instance would open
+     * it. The default, {@link #createBus()}, fits buses whose instances share storage (brokers); a bus whose
+     * instances share nothing (in memory) returns {@link #bus()}, so members are subscriptions of one bus. Buses
+     * from here are closed after the test.
+     */
+    protected EventBus createMemberBus() {
+        return createBus();
+    }
+
+    /**
+     * Where a consumer group that subscribes for the first time starts on a topic that already holds events:
+     * {@link GroupStart#EARLIEST} (it receives the history, like Kafka with {@code auto.offset.reset=earliest}) or
+     * {@link GroupStart#LATEST} (only events published after it subscribed). Default {@code LATEST}.
+     */
+    protected GroupStart newGroupStart() {
+        return GroupStart.LATEST;
+    }
+
+    /** Where a new consumer group starts on a topic with history; see {@link #newGroupStart()}. */
+    public enum GroupStart {
+        /** A new group receives every event the topic still holds. */
+        EARLIEST,
+        /** A new group receives only events published after its first subscription. */
+        LATEST
+    }
+
+    /**
      * Puts {@code bytes} on the wire of {@code topic} as one message, bypassing CloudEvent encoding (a poison
      * message). Buses with {@link BusCapability#POISON_DETECTION} override this with their transport's raw client;
      * the default skips the poison group.
@@ -845,6 +892,272 @@ public abstract class EventBusCompatibilityKit {
         }
     }
 
+    @Nested
+    @DisplayName("scale-out")
+    class ScaleOut {
+
+        private static final int KEYS = 24;
+        private static final int ROUNDS = 5;
+
+        @BeforeEach
+        void requiresGroupsAndOrder() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "scale-out tests skipped");
+            requireCapability(BusCapability.ORDERED_PER_KEY, "scale-out tests skipped (they check per-key order)");
+        }
+
+        @Test
+        @DisplayName("members share the load: every member of a group receives events")
+        void everyMemberReceivesEvents() {
+            KeyedStream stream = new KeyedStream(KEYS);
+            List<Member> members = List.of(stream.join("m1"), stream.join("m2"), stream.join("m3"));
+            stream.untilEveryMemberReceived(members);
+            stream.publishRounds(ROUNDS);
+
+            stream.awaitAllAcknowledged(members);
+            stream.assertNoOverlapAndStrictOrder();
+            for (Member m : members) {
+                assertThat(m.consumer.deliveryCount()).as("deliveries to member %s of 3", m.name).isPositive();
+            }
+        }
+
+        @Test
+        @DisplayName("a member joining mid-stream: per-key order kept, nothing lost or repeated")
+        void joinMidStream() {
+            KeyedStream stream = new KeyedStream(KEYS);
+            List<Member> members = new ArrayList<>(List.of(stream.join("m1"), stream.join("m2")));
+            stream.untilEveryMemberReceived(members);
+            stream.publishRounds(ROUNDS);
+            members.add(stream.join("m3"));
+            stream.publishRounds(ROUNDS);
+
+            stream.awaitAllAcknowledged(members);
+            stream.assertNoOverlapAndStrictOrder();
+            holdsThrough(quietPeriod(), () -> assertThat(stream.timeline.duplicates())
+                    .as("events delivered twice although no member crashed").isZero());
+        }
+
+        @Test
+        @DisplayName("a member leaving cleanly mid-stream: per-key order kept, nothing lost or repeated")
+        void cleanLeaveMidStream() {
+            KeyedStream stream = new KeyedStream(KEYS);
+            List<Member> members = List.of(stream.join("m1"), stream.join("m2"), stream.join("m3"));
+            stream.untilEveryMemberReceived(members);
+            stream.publishRounds(ROUNDS);
+            Member leaving = members.get(1);
+            closeWithin(leaving.subscription, deliveryTimeout());
+            int deliveriesAtLeave = leaving.consumer.deliveryCount();
+            stream.publishRounds(ROUNDS);
+
+            stream.awaitAllAcknowledged(members);
+            stream.assertNoOverlapAndStrictOrder();
+            holdsThrough(quietPeriod(), () -> {
+                assertThat(stream.timeline.duplicates()).as("events delivered twice although no member crashed")
+                        .isZero();
+                assertThat(leaving.consumer.deliveryCount()).as("deliveries to member %s after it left",
+                        leaving.name).isEqualTo(deliveriesAtLeave);
+            });
+        }
+
+        @Test
+        @DisplayName("an acknowledged event never comes back, through joins and leaves")
+        void acknowledgedEventNeverComesBack() {
+            KeyedStream stream = new KeyedStream(KEYS);
+            List<Member> members = new ArrayList<>(List.of(stream.join("m1"), stream.join("m2")));
+            stream.untilEveryMemberReceived(members);
+            stream.publishRounds(ROUNDS);
+            stream.awaitAllAcknowledged(members);
+
+            members.add(stream.join("m3"));
+            closeWithin(members.get(0).subscription, deliveryTimeout());
+            members.add(stream.join("m4"));
+
+            holdsThrough(redeliveryTimeout().plus(quietPeriod()), () -> assertThat(stream.timeline.duplicates())
+                    .as("acknowledged events delivered again after members joined and left").isZero());
+        }
+
+        @Nested
+        @DisplayName("with a crash")
+        class WithACrash {
+
+            @BeforeEach
+            void requiresCrashHook() {
+                requireCrashHook();
+            }
+
+            @Test
+            @DisplayName("a member crashing mid-stream: nothing lost, per-key order kept, duplicates counted")
+            void crashMidStream() {
+                KeyedStream stream = new KeyedStream(KEYS);
+                List<Member> members = List.of(stream.join("m1"), stream.join("m2"), stream.join("m3"));
+                stream.untilEveryMemberReceived(members);
+                stream.publishRounds(ROUNDS);
+                stream.crash(members.get(1));
+                stream.publishRounds(ROUNDS);
+
+                stream.awaitAllAcknowledged(members);
+                int deliveries = stream.timeline.deliveryCount();
+                holdsThrough(redeliveryTimeout().plus(quietPeriod()), () -> assertThat(stream.timeline.deliveryCount())
+                        .as("deliveries after every event was acknowledged (nothing more may arrive)")
+                        .isEqualTo(deliveries));
+                assertThat(stream.timeline.overlaps()).as("keys handled by two members at once").isEmpty();
+                assertThat(stream.timeline.orderViolations(false))
+                        .as("keys whose events arrived before an earlier event of the key").isEmpty();
+                assertThat(stream.timeline.deliveriesAfterCrash()).as("deliveries to the crashed member").isEmpty();
+                reportDuplicates("crash mid-stream", stream);
+            }
+
+            @Test
+            @DisplayName("a member crashing while another joins: nothing lost, per-key order kept")
+            void crashWhileJoining() {
+                KeyedStream stream = new KeyedStream(KEYS);
+                List<Member> members = new ArrayList<>(List.of(stream.join("m1"), stream.join("m2")));
+                stream.untilEveryMemberReceived(members);
+                stream.publishRounds(ROUNDS);
+                stream.crash(members.get(0));
+                members.add(stream.join("m3"));
+                stream.publishRounds(ROUNDS);
+
+                stream.awaitAllAcknowledged(members);
+                assertThat(stream.timeline.overlaps()).as("keys handled by two members at once").isEmpty();
+                assertThat(stream.timeline.orderViolations(false))
+                        .as("keys whose events arrived before an earlier event of the key").isEmpty();
+                reportDuplicates("crash while joining", stream);
+            }
+        }
+    }
+
+    /** The scale-out tests' duplicates are legal only after a crash: counted and reported, never failed on. */
+    private void reportDuplicates(String scenario, KeyedStream stream) {
+        System.out.printf("bus compatibility kit, bus '%s', %s: %d deliveries of %d events, %d duplicates%n",
+                bus().type(), scenario, stream.timeline.deliveryCount(), stream.ids.size(),
+                stream.timeline.duplicates());
+    }
+
+    /** Skips the calling test unless the bus test overrides {@link #crash(EventBus)}. */
+    protected final void requireCrashHook() {
+        boolean overridden = false;
+        for (Class<?> c = getClass(); c != null && c != EventBusCompatibilityKit.class; c = c.getSuperclass()) {
+            try {
+                c.getDeclaredMethod("crash", EventBus.class);
+                overridden = true;
+                break;
+            } catch (NoSuchMethodException notHere) {
+                // look further up
+            }
+        }
+        assumeTrue(overridden, () -> "crash(EventBus) is not overridden for bus '" + bus().type()
+                + "': the crash tests need a way to abort a member like a killed process");
+    }
+
+    /** One member of a group: its own bus client, subscription and recording consumer. */
+    final class Member {
+        final String name;
+        final EventBus bus;
+        final Subscription subscription;
+        final RecordingConsumer consumer;
+
+        Member(String name, EventBus bus, Subscription subscription, RecordingConsumer consumer) {
+            this.name = name;
+            this.bus = bus;
+            this.subscription = subscription;
+            this.consumer = consumer;
+        }
+    }
+
+    private EventBus memberBus() {
+        EventBus member = createMemberBus();
+        assertThat(member).as("createMemberBus() returned null").isNotNull();
+        if (member != bus) {
+            toClose.add(member);
+        }
+        return member;
+    }
+
+    /**
+     * Events over a fixed set of keys, each carrying its sequence number within its key ({@code kitseq}), published
+     * to one topic and consumed by the members of one group, all recorded in one {@link KeyTimeline}.
+     */
+    final class KeyedStream {
+        final String topic = uniqueName("scale");
+        final String group = uniqueName("g");
+        final KeyTimeline timeline = new KeyTimeline();
+        final List<String> ids = new ArrayList<>();
+        private final int[] next;
+
+        KeyedStream(int keys) {
+            this.next = new int[keys];
+        }
+
+        Member join(String name) {
+            EventBus on = memberBus();
+            RecordingConsumer consumer = new RecordingConsumer().answering(e -> timeline.handle(name, e));
+            return new Member(name, on, subscribe(on, topic, group, consumer), consumer);
+        }
+
+        /** Publishes one event per key, {@code rounds} times, and waits until the bus accepted them. */
+        void publishRounds(int rounds) {
+            List<CompletionStage<Void>> stages = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < next.length; k++) {
+                    int seq = next[k]++;
+                    String id = "k" + k + "-s" + seq + "-" + uniqueName("e");
+                    ids.add(id);
+                    stages.add(bus().publish(topic, kitEvent(id, "key-" + k).withExtension("kitseq", seq).build()));
+                }
+            }
+            awaitAllAccepted(stages);
+        }
+
+        /**
+         * Publishes rounds until every member received something: membership settles (e.g. a rebalance ends) before
+         * the test's own phases start. Fails, naming the members left out, if one never receives anything.
+         */
+        void untilEveryMemberReceived(List<Member> members) {
+            Set<String> names = members.stream().map(m -> m.name).collect(Collectors.toSet());
+            long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+            while (true) {
+                publishRounds(1);
+                if (within(Duration.ofMillis(300), () -> timeline.membersThatReceived().containsAll(names))) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    Set<String> idle = new HashSet<>(names);
+                    idle.removeAll(timeline.membersThatReceived());
+                    fail("load not shared: members " + idle + " of " + names + " received nothing within "
+                            + deliveryTimeout() + " while " + ids.size() + " events over " + next.length + " keys were"
+                            + " published to their group");
+                }
+            }
+        }
+
+        /** Aborts a member with {@link #crash(EventBus)}; what it acknowledged until then counts as acknowledged. */
+        void crash(Member member) {
+            timeline.crashing(member.name, member.consumer.acknowledgedIds());
+            EventBusCompatibilityKit.this.crash(member.bus);
+            timeline.crashed(member.name);
+        }
+
+        /** Waits until every published event was acknowledged by a member (a crashed one: before it crashed). */
+        void awaitAllAcknowledged(List<Member> members) {
+            awaitUntil("all " + ids.size() + " events acknowledged by the members of group " + group,
+                    () -> acknowledged(members).containsAll(ids));
+        }
+
+        Set<String> acknowledged(List<Member> members) {
+            Set<String> acked = new HashSet<>();
+            for (Member m : members) {
+                acked.addAll(timeline.isCrashed(m.name) ? timeline.acknowledgedBeforeCrash(m.name)
+                        : m.consumer.acknowledgedIds());
+            }
+            return acked;
+        }
+
+        void assertNoOverlapAndStrictOrder() {
+            assertThat(timeline.overlaps()).as("keys handled by two members at once").isEmpty();
+            assertThat(timeline.orderViolations(true)).as("keys whose events arrived out of order or twice").isEmpty();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Skips the calling test (visibly) unless the bus declares {@code capability}. */
@@ -926,9 +1239,25 @@ public abstract class EventBusCompatibilityKit {
      * duplicate, an event to a closed member) shows up within that period if it happens at all.
      */
     private void holdsThroughQuietPeriod(ThrowingRunnable assertions) {
-        Awaitility.await("assertions holding throughout the quiet period of " + quietPeriod())
-                .during(quietPeriod()).atMost(quietPeriod().plus(deliveryTimeout()))
+        holdsThrough(quietPeriod(), assertions);
+    }
+
+    /** Asserts that {@code assertions} hold throughout {@code period} (e.g. past the redelivery timeout). */
+    private void holdsThrough(Duration period, ThrowingRunnable assertions) {
+        Awaitility.await("assertions holding throughout " + period)
+                .during(period).atMost(period.plus(deliveryTimeout()))
                 .pollInSameThread().pollInterval(Duration.ofMillis(20)).untilAsserted(assertions);
+    }
+
+    /** Whether {@code condition} holds within {@code limit}; {@code false} (not a failure) if not. */
+    private static boolean within(Duration limit, BooleanSupplier condition) {
+        try {
+            Awaitility.await().atMost(limit).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private static void sleep(Duration duration) {

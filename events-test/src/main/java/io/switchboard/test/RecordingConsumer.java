@@ -1,6 +1,7 @@
 package io.switchboard.test;
 
 import io.cloudevents.CloudEvent;
+import io.switchboard.api.Acknowledgement;
 import io.switchboard.api.BusConsumer;
 import io.switchboard.api.PoisonMessage;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A bus consumer for the compatibility kit: records every delivery (redeliveries included) and every
@@ -26,6 +28,9 @@ final class RecordingConsumer implements BusConsumer {
     private final List<PoisonMessage> poison = new CopyOnWriteArrayList<>();
     private final boolean handlesPoison;
     private volatile Function<CloudEvent, CompletionStage<Void>> behaviour = e -> CompletableFuture.completedFuture(null);
+    private volatile Predicate<CloudEvent> holding = e -> false;
+    private final Map<String, Acknowledgement> held = new ConcurrentHashMap<>();
+    private final Set<String> returned = ConcurrentHashMap.newKeySet();
 
     /** @param handlesPoison whether {@link #poison} records and acknowledges, or keeps the failing default */
     RecordingConsumer(boolean handlesPoison) {
@@ -40,6 +45,49 @@ final class RecordingConsumer implements BusConsumer {
     RecordingConsumer answering(Function<CloudEvent, CompletionStage<Void>> behaviour) {
         this.behaviour = behaviour;
         return this;
+    }
+
+    /**
+     * Which events to {@link Acknowledgement#hold() hold} when the bus hands over an acknowledgement (buses with
+     * held acknowledgement); a held event is kept until {@link #release(String)}.
+     */
+    RecordingConsumer holding(Predicate<CloudEvent> holding) {
+        this.holding = holding;
+        return this;
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(CloudEvent event, Acknowledgement acknowledgement) {
+        if (holding.test(event)) {
+            String id = event.getId();
+            acknowledgement.hold();
+            held.put(id, acknowledgement);
+            acknowledgement.whenReturned(() -> {
+                returned.add(id);
+                held.remove(id, acknowledgement);
+            });
+        }
+        return deliver(event);
+    }
+
+    /** Releases the hold on {@code id}; returns whether this consumer held it. */
+    boolean release(String id) {
+        Acknowledgement acknowledgement = held.remove(id);
+        if (acknowledgement == null) {
+            return false;
+        }
+        acknowledgement.release();
+        return true;
+    }
+
+    /** Ids this consumer holds now (held and neither released nor taken back). */
+    Set<String> heldIds() {
+        return Set.copyOf(held.keySet());
+    }
+
+    /** Ids of held events the bus took back ({@link Acknowledgement#whenReturned} ran). */
+    Set<String> returnedIds() {
+        return Set.copyOf(returned);
     }
 
     @Override
