@@ -59,7 +59,9 @@ final class Delivery implements Acknowledgement {
 
     /** The lane starts the consumer's turn; false if the delivery was given back meanwhile. */
     boolean startTurn() {
-        return state.compareAndSet(QUEUED, RUNNING);
+        // a partition that is leaving gives its queued messages back in order; none may start meanwhile, or a key's
+        // later event could run here while its earlier one goes to the next owner
+        return partition.accepting() && state.compareAndSet(QUEUED, RUNNING);
     }
 
     /** The consumer's stage completed normally: acknowledge, unless the consumer holds the event. */

@@ -337,6 +337,7 @@ public final class NatsEventSource implements EventSource {
     public void close() {
         if (consumer != null) {
             consumer.stopPulling();
+            consumer.awaitPuller();
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (consumer.running() > 0 && System.nanoTime() - deadline < 0) {
                 try {

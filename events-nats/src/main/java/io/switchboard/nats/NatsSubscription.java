@@ -47,6 +47,8 @@ final class NatsSubscription implements Subscription {
     private final Lanes lanes;
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor coordinator;
+    /** Gives partitions up off the coordinator thread, so waiting for their handlers never delays lease renewals. */
+    private final ThreadPoolExecutor releaser;
     private final Map<Integer, PartitionConsumer> owned = new ConcurrentHashMap<>();
     private final Consumer<NatsSubscription> onClose;
     private ScheduledFuture<?> heartbeat;
@@ -83,6 +85,8 @@ final class NatsSubscription implements Subscription {
         this.lanes = new Lanes(config.concurrency(), workers, bus.handler(topic, consumer), config.initialBackoff(),
                 config.maxBackoff(), memberId);
         this.coordinator = new ScheduledThreadPoolExecutor(1, Schedulers.daemonThreads(memberId + "-coordinator"));
+        this.releaser = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Schedulers.daemonThreads(memberId + "-releaser"));
     }
 
     /** Creates the group's durable consumers, joins the group and takes its first share before returning. */
@@ -138,6 +142,7 @@ final class NatsSubscription implements Subscription {
                     long revision = kv.update(ownerKey(pc.partition), memberId.getBytes(StandardCharsets.UTF_8),
                             pc.leaseRevision());
                     pc.leaseRenewed(revision, ttlNanos - (System.nanoTime() - started) - config.heartbeat().toNanos() / 2);
+                    log.trace("{}: renewed partition {} of '{}' (revision {})", memberId, pc.partition, topic, revision);
                 } catch (JetStreamApiException lost) {
                     log.warn("{}: lost the lease of partition {} of '{}' ({}); giving it up", memberId, pc.partition,
                             topic, lost.getMessage());
@@ -203,11 +208,17 @@ final class NatsSubscription implements Subscription {
      * (in order), then free the lease if we still hold it.
      */
     private void release(List<PartitionConsumer> partitions, boolean deleteLeases) {
-        releaseWithin(partitions, bus.config().revokeTimeout(), deleteLeases);
+        partitions.forEach(PartitionConsumer::stopPulling); // at once: no delivery of theirs starts from now on
+        try {
+            releaser.execute(() -> releaseWithin(partitions, bus.config().revokeTimeout(), deleteLeases));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            releaseWithin(partitions, bus.config().revokeTimeout(), deleteLeases);
+        }
     }
 
     private void releaseWithin(List<PartitionConsumer> partitions, Duration wait, boolean deleteLeases) {
         partitions.forEach(PartitionConsumer::stopPulling);
+        partitions.forEach(PartitionConsumer::awaitPuller);
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() - deadline < 0 && partitions.stream().anyMatch(pc -> pc.running() > 0)) {
             sleep(2);
@@ -272,6 +283,8 @@ final class NatsSubscription implements Subscription {
         owned.clear();
         try {
             releaseWithin(all, bus.config().revokeTimeout(), true);
+            releaser.shutdown();
+            releaser.awaitTermination(bus.config().closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             bus.leases().delete(memberKey());
         } catch (Exception e) {
             log.debug("{}: leaving the group failed ({}); its keys expire on their own", memberId, e.toString());
@@ -295,6 +308,7 @@ final class NatsSubscription implements Subscription {
             pc.abort();
         }
         owned.clear();
+        releaser.shutdownNow();
         lanes.stop();
         shutdownWorkers(Duration.ZERO);
         onClose.accept(this);

@@ -54,6 +54,8 @@ final class PartitionConsumer {
     private final Map<Long, Boolean> awaitingRedelivery = new ConcurrentHashMap<>();
     private final ArrayDeque<Delivery> keptBack = new ArrayDeque<>(); // puller thread only
     private volatile boolean running;
+    /** Set when the partition starts leaving this member: queued deliveries no longer start their turn. */
+    private volatile boolean revoking;
     private volatile boolean aborted;
     private volatile boolean fenced;
     private long nextFenceCheck; // puller thread only
@@ -138,14 +140,14 @@ final class PartitionConsumer {
         if (aborted) {
             return; // a crash: the message comes back after its ack wait
         }
-        if (!running || leaseExpired()) {
-            message.nak(); // never handed to the consumer: the next owner gets it at once
-            return;
-        }
         var meta = message.metaData();
         Delivery delivery = new Delivery(this, message, meta.streamSequence(), meta.deliveredCount(),
                 laneHash.applyAsInt(message));
         open.add(delivery);
+        if (!running || leaseExpired()) {
+            // never handed to the consumer; given back with the rest, in sequence order, when the partition is released
+            return;
+        }
         if (awaitingRedelivery.remove(delivery.sequence) != null) {
             lanes.resume(delivery);
         } else if (fenced && delivery.deliveries == 1) {
@@ -177,6 +179,11 @@ final class PartitionConsumer {
         }
     }
 
+    /** Whether deliveries may still start: false once the partition is leaving this member. */
+    boolean accepting() {
+        return !revoking;
+    }
+
     /** A delivery was acknowledged. */
     void settled(Delivery delivery) {
         open.remove(delivery);
@@ -193,7 +200,11 @@ final class PartitionConsumer {
         if (aborted) {
             return;
         }
-        for (Delivery d : open) {
+        // in sequence order: after a crash, JetStream redelivers in the order the ack waits end, and those end in
+        // the order of the last in-progress acks; so earlier messages of a key come back first
+        List<Delivery> inOrder = new ArrayList<>(open);
+        inOrder.sort(Comparator.comparingLong(d -> d.sequence));
+        for (Delivery d : inOrder) {
             try {
                 d.keepAlive();
             } catch (RuntimeException e) {
@@ -202,9 +213,14 @@ final class PartitionConsumer {
         }
     }
 
-    /** Stops pulling; returns once the puller finished its last pull (so no message is on its way to it). */
+    /** Stops pulling (and starting deliveries) without waiting; {@link #awaitPuller()} waits for the last pull. */
     void stopPulling() {
+        revoking = true;
         running = false;
+    }
+
+    /** Returns once the puller finished its last pull, so no message is on its way to this member any more. */
+    void awaitPuller() {
         Thread t = puller;
         if (t != null && t != Thread.currentThread()) {
             try {
@@ -221,7 +237,7 @@ final class PartitionConsumer {
 
     /**
      * Gives every open message back, NAK'd in sequence order so the next owner gets them first and in order, runs
-     * their {@code whenReturned} actions, and unsubscribes. Call after {@link #stopPulling()} and after waiting for
+     * their {@code whenReturned} actions, and unsubscribes. Call after {@link #stopPulling()}, {@link #awaitPuller()} and after waiting for
      * running handlers as long as the caller allows.
      */
     void giveBack() {
@@ -245,6 +261,7 @@ final class PartitionConsumer {
     /** Stops like a crash: nothing more is acknowledged or NAK'd; unsettled messages return after their ack wait. */
     void abort() {
         aborted = true;
+        revoking = true;
         running = false;
         for (Delivery d : open) {
             d.giveBack(false);
@@ -253,14 +270,7 @@ final class PartitionConsumer {
         awaitingRedelivery.clear();
         lanes.unpark(this);
         unsubscribe();
-        Thread t = puller;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(PULL_WAIT.toMillis() * 4);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        awaitPuller();
     }
 
     private void unsubscribe() {

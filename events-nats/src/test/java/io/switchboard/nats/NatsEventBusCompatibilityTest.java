@@ -24,13 +24,31 @@ class NatsEventBusCompatibilityTest extends EventBusCompatibilityKit {
         return NatsEventBus.create(CONFIG);
     }
 
+    /**
+     * On the partition and lane of the kit's key {@code key-0}, as a producer that keys its messages would put it, so
+     * the poison is consumed in sequence with the kit's events around it.
+     */
     @Override
     protected void publishRaw(String topic, byte[] bytes) {
         try (Connection c = Nats.connect(SharedNats.URL)) {
-            c.jetStream().publish(CONFIG.subject(topic, 0), bytes);
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers();
+            headers.put(NatsEventBus.KEY_HEADER, "key-0");
+            int partition = Math.floorMod(Names.fnv1a("key-0"), CONFIG.partitions());
+            c.jetStream().publish(CONFIG.subject(topic, partition), headers, bytes);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    protected void crash(EventBus bus) {
+        ((NatsEventBus) bus).crash();
+    }
+
+    /** The crashed member's leases expire (TTL 3 s, seen within a 1 s heartbeat), its messages after their ack wait (2 s). */
+    @Override
+    protected Duration redeliveryTimeout() {
+        return Duration.ofSeconds(7);
     }
 
     @Override

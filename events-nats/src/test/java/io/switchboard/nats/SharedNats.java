@@ -27,10 +27,10 @@ public final class SharedNats {
         return "sbtest." + what + "-" + RUN + "-" + PREFIXES.incrementAndGet();
     }
 
-    /** Fast settings: ack wait 2 s, lease TTL 2 s, short timeouts; memory storage unless the test needs files. */
+    /** Fast settings: ack wait 2 s, lease TTL 3 s, short timeouts; memory storage unless the test needs files. */
     public static NatsBusConfig.Builder fastBus(String url, String prefix) {
         return NatsBusConfig.builder().servers(url).subjectPrefix(prefix).ackWait(Duration.ofSeconds(2))
-                .leaseTtl(Duration.ofSeconds(2)).revokeTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(3))
+                .leaseTtl(Duration.ofSeconds(3)).revokeTimeout(Duration.ofSeconds(1)).closeTimeout(Duration.ofSeconds(3))
                 .redeliveryBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).duplicateWindow(Duration.ofMinutes(1));
     }
 
