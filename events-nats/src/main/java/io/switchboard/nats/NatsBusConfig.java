@@ -280,13 +280,13 @@ public final class NatsBusConfig {
         Properties p = new Properties();
         p.putAll(connectionProperties);
         Options.Builder b = new Options.Builder(p).servers(servers.toArray(String[]::new));
-        if (!connectionProperties.containsKey("io.nats.client.reconnect.max")) {
+        if (!connectionProperties.containsKey(Options.PROP_MAX_RECONNECT)) {
             b.maxReconnects(-1); // a bus outlives server restarts; publishes meanwhile fail visibly on their timeout
         }
-        if (!connectionProperties.containsKey("io.nats.client.reconnect.wait")) {
+        if (!connectionProperties.containsKey(Options.PROP_RECONNECT_WAIT)) {
             b.reconnectWait(Duration.ofMillis(250));
         }
-        if (!connectionProperties.containsKey("io.nats.client.name")) {
+        if (!connectionProperties.containsKey(Options.PROP_CONNECTION_NAME)) {
             b.connectionName(connectionName);
         }
         return b.build();
@@ -536,7 +536,7 @@ public final class NatsBusConfig {
                 throw new ConfigurationException("NATS connection property '" + key + "' must be a jnats option"
                         + " (io.nats.client.*)");
             }
-            if (key.equals("io.nats.client.servers") || key.equals("io.nats.client.url")) {
+            if (key.equals(Options.PROP_SERVERS) || key.equals(Options.PROP_URL)) {
                 throw new ConfigurationException("NATS connection property '" + key + "': set the servers with '"
                         + SERVERS + "' (servers(...)) instead");
             }
