@@ -73,6 +73,9 @@ public final class NatsEventBus implements EventBus {
     private final NatsBusConfig config;
     private final String clientId;
     private final Connection connection;
+    /** Leases, membership and consumer info go over their own connection, never queued behind message traffic. */
+    private final Connection control;
+    private final JetStreamManagement controlJsm;
     private final JetStream js;
     private final JetStreamManagement jsm;
     private final KeyValue leases;
@@ -95,13 +98,21 @@ public final class NatsEventBus implements EventBus {
             checkJetStream();
             this.streams = new Streams(config, jsm);
             streams.prepare();
-            this.leases = connection.keyValue(config.leaseBucket());
         } catch (IOException | RuntimeException e) {
             closeQuietly(connection);
             if (e instanceof ConfigurationException c) {
                 throw c;
             }
             throw new ConfigurationException("cannot prepare NATS stream '" + config.stream() + "': " + e.getMessage(), e);
+        }
+        this.control = connect(config, clientId + "-control");
+        try {
+            this.controlJsm = control.jetStreamManagement();
+            this.leases = control.keyValue(config.leaseBucket());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(control);
+            closeQuietly(connection);
+            throw new ConfigurationException("cannot open NATS KV bucket '" + config.leaseBucket() + "': " + e.getMessage(), e);
         }
         this.publishOptions = PublishOptions.builder().expectedStream(config.stream()).build();
         this.scheduler = new ScheduledThreadPoolExecutor(1, Schedulers.daemonThreads(clientId + "-keepalive"));
@@ -269,7 +280,7 @@ public final class NatsEventBus implements EventBus {
 
         @Override
         public JetStreamManagement management() {
-            return jsm;
+            return controlJsm;
         }
 
         @Override
@@ -398,6 +409,7 @@ public final class NatsEventBus implements EventBus {
     private void shutdown() {
         scheduler.shutdownNow();
         closeQuietly(connection);
+        closeQuietly(control);
         try {
             scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
