@@ -138,6 +138,11 @@ final class NatsSubscription implements Subscription {
             }
             // renew what we hold; a failed compare-and-set means the lease expired and moved
             for (PartitionConsumer pc : List.copyOf(owned.values())) {
+                if (pc.stoppedOnItsOwn()) {
+                    owned.remove(pc.partition); // it saw its lease run out: give it up; it is retaken fresh
+                    release(List.of(pc), true);
+                    continue;
+                }
                 try {
                     long revision = kv.update(ownerKey(pc.partition), memberId.getBytes(StandardCharsets.UTF_8),
                             pc.leaseRevision());

@@ -144,7 +144,13 @@ final class PartitionConsumer {
         Delivery delivery = new Delivery(this, message, meta.streamSequence(), meta.deliveredCount(),
                 laneHash.applyAsInt(message));
         open.add(delivery);
-        if (!running || leaseExpired()) {
+        if (running && leaseExpired()) {
+            // the lease may belong to another member by now: stop for good (a renewal arriving later must not let a
+            // later message of a key run here while this one waits), and let the coordinator give the partition up
+            stopPulling();
+            log.warn("{}: lease not renewed in time; stopping this partition", name);
+        }
+        if (!running) {
             // never handed to the consumer; given back with the rest, in sequence order, when the partition is released
             return;
         }
@@ -177,6 +183,11 @@ final class PartitionConsumer {
         } catch (Exception e) {
             log.debug("{}: reading consumer info failed ({}); the fence stays", name, e.toString());
         }
+    }
+
+    /** Whether this consumer stopped on its own (its lease was not renewed in time) and waits to be released. */
+    boolean stoppedOnItsOwn() {
+        return revoking && leased;
     }
 
     /** Whether deliveries may still start: false once the partition is leaving this member. */
