@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * What a bus subscription does with one record: decode it with the CloudEvents Kafka binding and deliver it, or,
  * when it does not decode, hand it to {@link BusConsumer#poison}; if that fails, forward the raw record to the
- * bus's dead-letter topic. Either way the record is acknowledged only once that finished.
+ * bus's dead-letter topic. Either way the record is acknowledged only once that finished. Events go through
+ * {@link BusConsumer#deliver(CloudEvent, io.switchboard.api.Acknowledgement)} with their {@link Work} as the
+ * acknowledgement, so a consumer may hold one past its turn.
  */
 final class BusWorkHandler implements WorkHandler {
 
@@ -55,14 +57,14 @@ final class BusWorkHandler implements WorkHandler {
         }
         CloudEvent event = (CloudEvent) decoded;
         if (duplicates == null) {
-            return consumer.deliver(event);
+            return consumer.deliver(event, work); // the work is the event's acknowledgement: the consumer may hold it
         }
         if (duplicates.alreadyHandled(event)) {
             log.debug("topic '{}': event '{}' from '{}' was handled within the duplicate window; acknowledged without"
                     + " delivery", topic, event.getId(), event.getSource());
             return DONE;
         }
-        return consumer.deliver(event).thenRun(() -> duplicates.handled(event));
+        return consumer.deliver(event, work).thenRun(() -> duplicates.handled(event));
     }
 
     private Object decode(ConsumerRecord<byte[], byte[]> record) {

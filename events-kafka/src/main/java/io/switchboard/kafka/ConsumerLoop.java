@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +37,14 @@ import java.util.regex.Pattern;
  * <p>Design: one poll thread owns the {@link KafkaConsumer} (auto-commit off, raw bytes). Polled records become
  * {@link Work}, tracked per partition by {@link PartitionProgress} and handed to {@link Lanes} (ordered per key,
  * parallel across keys). After every poll the thread commits (asynchronously, one commit in flight at a time), per
- * partition, the offset up to which all work has settled. Back-pressure: when too much work is in flight, all assigned partitions are paused until half of it
- * drained. On revocation the thread waits briefly for the partitions' work, commits what settled and abandons the
- * rest, so the new owner redelivers it; lost partitions are abandoned without a commit.
+ * partition, the offset up to which all work has settled. Back-pressure: when too much work is in flight, all
+ * assigned partitions are paused until half of it drained. Held work (a consumer keeping an event past its turn, see
+ * {@link Work}) is not in flight: it is counted per partition, and a partition holding
+ * {@link Settings#maxHeldPerPartition()} events is paused alone until half of them were released — its commit point
+ * cannot move past the oldest held event anyway, and the other partitions go on. On revocation the thread waits
+ * (up to the revoke timeout, woken by a {@link Signal}, not polling) until every running turn of the partitions
+ * ended, commits what settled and abandons the rest — held work included, whose holders are told — so the new owner
+ * redelivers it; lost partitions are abandoned without a commit.
  */
 final class ConsumerLoop implements AutoCloseable {
 
@@ -59,13 +66,27 @@ final class ConsumerLoop implements AutoCloseable {
         }
     };
 
+    /** Held events per partition at which the partition pauses, unless configured. */
+    static final int DEFAULT_MAX_HELD_PER_PARTITION = 10_000;
+    /** First and longest wait before polling again after a failed poll. */
+    private static final Duration FIRST_POLL_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_POLL_RETRY = Duration.ofSeconds(5);
+
     /** Tuning shared by the bus and the source. */
     record Settings(int concurrency, int maxInFlight, Duration pollTimeout, Duration revokeTimeout,
-                    Duration closeTimeout, Duration initialBackoff, Duration maxBackoff, Scheduler scheduler) {
+                    Duration closeTimeout, Duration initialBackoff, Duration maxBackoff, Scheduler scheduler,
+                    int maxHeldPerPartition) {
+
+        /** Settings with the default bound on held events per partition. */
+        Settings(int concurrency, int maxInFlight, Duration pollTimeout, Duration revokeTimeout,
+                 Duration closeTimeout, Duration initialBackoff, Duration maxBackoff, Scheduler scheduler) {
+            this(concurrency, maxInFlight, pollTimeout, revokeTimeout, closeTimeout, initialBackoff, maxBackoff,
+                    scheduler, DEFAULT_MAX_HELD_PER_PARTITION);
+        }
     }
 
     private final String name;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final Pattern pattern;
     private final Planner planner;
@@ -73,6 +94,9 @@ final class ConsumerLoop implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Lanes lanes;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Signalled when work settles or ends its turn, when a handler finishes, and on stop. */
+    private final Signal signal = new Signal();
+    private final Set<TopicPartition> pausedForHeld = new HashSet<>(); // poll thread only
     private final Map<TopicPartition, PartitionProgress> assigned = new HashMap<>(); // poll thread only
     private final Thread pollThread;
     private volatile boolean running = true;
@@ -82,17 +106,24 @@ final class ConsumerLoop implements AutoCloseable {
 
     ConsumerLoop(String name, Map<String, Object> consumerConfig, List<String> topics, Pattern pattern,
                  Planner planner, WorkHandler handler, Settings settings) {
+        this(name, new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                topics, pattern, planner, handler, settings);
+    }
+
+    /** A loop around a given consumer (a {@code MockConsumer} in deterministic tests). */
+    ConsumerLoop(String name, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, List<String> topics,
+                 Pattern pattern, Planner planner, WorkHandler handler, Settings settings) {
         this.name = name;
         this.topics = topics;
         this.pattern = pattern;
         this.planner = planner;
         this.settings = settings;
-        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = consumer;
         this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 10, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Schedulers.daemonThreads(name + "-worker"));
         this.executor.allowCoreThreadTimeOut(true);
         this.lanes = new Lanes(settings.concurrency(), executor, settings.scheduler(), handler,
-                settings.initialBackoff(), settings.maxBackoff(), name);
+                settings.initialBackoff(), settings.maxBackoff(), name, signal);
         this.pollThread = new Thread(this::run, name + "-poll");
         this.pollThread.setDaemon(true);
     }
@@ -102,14 +133,20 @@ final class ConsumerLoop implements AutoCloseable {
         return this;
     }
 
-    /** Work polled but not settled yet. */
+    /** Work polled but not settled yet (held work not counted). */
     int inFlight() {
         return inFlight.get();
     }
 
+    /** Whether the poll thread ended. */
+    boolean isStopped() {
+        return !pollThread.isAlive();
+    }
+
     /**
-     * Stops gracefully: no new work starts, running handlers get up to the close timeout, settled offsets are
-     * committed, and the member leaves its group so the rest rebalance at once.
+     * Stops gracefully: polling stops, the work already polled gets up to the close timeout to finish (so that the
+     * commit covers it and the next owner does not deliver it again), settled offsets are committed, held work is
+     * handed back (its holders told), and the member leaves its group so the rest rebalance at once.
      */
     @Override
     public void close() {
@@ -129,6 +166,7 @@ final class ConsumerLoop implements AutoCloseable {
             aborted = true;
         }
         running = false;
+        signal.signal(); // a poll thread backing off after a failed poll stops at once
         if (Thread.currentThread() != pollThread) {
             consumer.wakeup();
             try {
@@ -151,6 +189,7 @@ final class ConsumerLoop implements AutoCloseable {
                 consumer.subscribe(topics, listener);
             }
             List<Work> planned = new ArrayList<>();
+            Duration pollRetry = FIRST_POLL_RETRY;
             while (running) {
                 applyBackPressure();
                 ConsumerRecords<byte[], byte[]> records;
@@ -162,10 +201,13 @@ final class ConsumerLoop implements AutoCloseable {
                     if (!running) {
                         break;
                     }
-                    log.error("{}: polling failed; retrying in 1 s", name, e);
-                    sleep(Duration.ofSeconds(1));
+                    log.error("{}: polling failed; retrying in {} ms", name, pollRetry.toMillis(), e);
+                    signal.await(() -> !running, System.nanoTime() + pollRetry.toNanos()); // close cuts it short
+                    pollRetry = pollRetry.multipliedBy(2).compareTo(LAST_POLL_RETRY) > 0 ? LAST_POLL_RETRY
+                            : pollRetry.multipliedBy(2);
                     continue;
                 }
+                pollRetry = FIRST_POLL_RETRY;
                 for (TopicPartition tp : records.partitions()) {
                     PartitionProgress progress = assigned.get(tp);
                     if (progress == null) {
@@ -195,24 +237,35 @@ final class ConsumerLoop implements AutoCloseable {
     }
 
     private void shutdown() {
+        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+        if (!aborted) {
+            // drain what was polled, not only what runs: the commit covers a partition only up to its first
+            // unfinished work, so work of other keys that ran ahead of a queued one would be delivered again
+            signal.await(() -> aborted || assigned.values().stream().allMatch(PartitionProgress::allTurnsOver),
+                    deadline);
+        }
         lanes.stop();
         if (aborted) {
-            abandonAll();
+            abandonAll(false); // a killed process tells no holder
             closeConsumer(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                     .withTimeout(Duration.ZERO));
         } else {
-            awaitRunningHandlers();
+            signal.await(() -> lanes.running() == 0, deadline);
             try {
                 commit(true);
             } catch (RuntimeException e) {
                 log.warn("{}: final commit failed; the group will redeliver events since the last commit", name, e);
             }
-            abandonAll();
+            abandonAll(true);
             closeConsumer(CloseOptions.timeout(settings.closeTimeout()));
+        }
+        if (aborted) {
+            executor.shutdownNow(); // a killed process's handlers stop where they are
+            return;
         }
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(aborted ? 0 : settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!executor.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{}: {} handler(s) still running after close; their results are ignored", name,
                         lanes.running());
             }
@@ -229,16 +282,9 @@ final class ConsumerLoop implements AutoCloseable {
         }
     }
 
-    private void awaitRunningHandlers() {
-        long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
-        while (lanes.running() > 0 && System.nanoTime() < deadline) {
-            sleep(Duration.ofMillis(2));
-        }
-    }
-
-    private void abandonAll() {
+    private void abandonAll(boolean tellHolders) {
         for (PartitionProgress progress : assigned.values()) {
-            progress.revoke();
+            progress.revoke(tellHolders);
         }
         assigned.clear();
     }
@@ -250,8 +296,21 @@ final class ConsumerLoop implements AutoCloseable {
             paused = true;
             log.debug("{}: {} events in flight; pausing all partitions", name, pending);
         } else if (paused && pending <= settings.maxInFlight() / 2) {
-            consumer.resume(consumer.paused());
+            List<TopicPartition> resume = new ArrayList<>(consumer.paused());
+            resume.removeAll(pausedForHeld);
+            consumer.resume(resume);
             paused = false;
+        }
+        for (PartitionProgress progress : assigned.values()) {
+            int held = progress.held().get();
+            TopicPartition tp = progress.topicPartition;
+            if (held >= settings.maxHeldPerPartition() && pausedForHeld.add(tp)) {
+                consumer.pause(List.of(tp));
+                log.warn("{}: {} events of {} are held unacknowledged (limit {}); the partition pauses until half of"
+                        + " them are released", name, held, tp, settings.maxHeldPerPartition());
+            } else if (held <= settings.maxHeldPerPartition() / 2 && pausedForHeld.remove(tp) && !paused) {
+                consumer.resume(List.of(tp));
+            }
         }
     }
 
@@ -285,27 +344,26 @@ final class ConsumerLoop implements AutoCloseable {
             // collect a queue of commits that the next one makes obsolete anyway
             commitInFlight = true;
             consumer.commitAsync(offsets, (committed, error) -> {
-                commitInFlight = false;
+                commitInFlight = false; // callbacks run on the poll thread, inside poll
                 if (error != null) {
-                    log.debug("{}: asynchronous commit failed ({}); a later commit covers it", name, error.toString());
+                    log.debug("{}: asynchronous commit failed ({}); the next one retries it", name, error.toString());
+                    for (TopicPartition tp : offsets.keySet()) {
+                        PartitionProgress progress = assigned.get(tp);
+                        if (progress != null) {
+                            progress.commitFailed(offsets.get(tp).offset());
+                        }
+                    }
                 }
             });
         }
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             for (TopicPartition tp : partitions) {
-                assigned.put(tp, new PartitionProgress(tp));
+                assigned.put(tp, new PartitionProgress(tp, signal));
             }
             if (paused && !partitions.isEmpty()) {
                 consumer.pause(partitions);
@@ -326,10 +384,10 @@ final class ConsumerLoop implements AutoCloseable {
                 return;
             }
             if (!aborted) {
-                long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
-                while (running && System.nanoTime() < deadline && !leaving.stream().allMatch(PartitionProgress::allSettled)) {
-                    sleep(Duration.ofMillis(2));
-                }
+                // also while closing: abandoning a running turn would hand its key to the next owner while the
+                // handler still runs here
+                signal.await(() -> aborted || leaving.stream().allMatch(PartitionProgress::allTurnsOver),
+                        System.nanoTime() + settings.revokeTimeout().toNanos());
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (PartitionProgress progress : leaving) {
                     long offset = progress.committable();
@@ -364,8 +422,9 @@ final class ConsumerLoop implements AutoCloseable {
 
         private void abandon(List<PartitionProgress> partitions) {
             for (PartitionProgress progress : partitions) {
-                progress.revoke();
+                progress.revoke(!aborted);
                 assigned.remove(progress.topicPartition);
+                pausedForHeld.remove(progress.topicPartition);
             }
         }
     }

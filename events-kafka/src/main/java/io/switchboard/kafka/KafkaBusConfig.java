@@ -35,6 +35,7 @@ public final class KafkaBusConfig {
     public static final String ENCODING = "switchboard.encoding";
     public static final String CONCURRENCY = "switchboard.concurrency";
     public static final String MAX_IN_FLIGHT = "switchboard.max.in.flight";
+    public static final String MAX_HELD_PER_PARTITION = "switchboard.max.held.per.partition";
     public static final String REDELIVERY_INITIAL_BACKOFF = "switchboard.redelivery.initial.backoff";
     public static final String REDELIVERY_MAX_BACKOFF = "switchboard.redelivery.max.backoff";
     public static final String DUPLICATES_WINDOW = "switchboard.duplicates.window";
@@ -48,7 +49,7 @@ public final class KafkaBusConfig {
     public static final String CONSUMER_PREFIX = "consumer.";
 
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            TOPIC_CREATE, ENCODING, CONCURRENCY, MAX_IN_FLIGHT, REDELIVERY_INITIAL_BACKOFF, REDELIVERY_MAX_BACKOFF,
+            TOPIC_CREATE, ENCODING, CONCURRENCY, MAX_IN_FLIGHT, MAX_HELD_PER_PARTITION, REDELIVERY_INITIAL_BACKOFF, REDELIVERY_MAX_BACKOFF,
             DUPLICATES_WINDOW, DUPLICATES_CAPACITY, DEAD_LETTER_TOPIC, REVOKE_TIMEOUT, CLOSE_TIMEOUT);
 
     private final String bootstrapServers;
@@ -59,6 +60,7 @@ public final class KafkaBusConfig {
     private final Encoding encoding;
     private final int concurrency;
     private final int maxInFlight;
+    private final int maxHeldPerPartition;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Duration duplicatesWindow;
@@ -80,6 +82,7 @@ public final class KafkaBusConfig {
         this.encoding = b.encoding;
         this.concurrency = b.concurrency;
         this.maxInFlight = b.maxInFlight;
+        this.maxHeldPerPartition = b.maxHeldPerPartition;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.duplicatesWindow = b.duplicatesWindow;
@@ -120,6 +123,7 @@ public final class KafkaBusConfig {
                 case ENCODING -> b.encoding(Texts.encoding(key, value));
                 case CONCURRENCY -> b.concurrency(Texts.integer(key, value));
                 case MAX_IN_FLIGHT -> b.maxInFlight(Texts.integer(key, value));
+                case MAX_HELD_PER_PARTITION -> b.maxHeldPerPartition(Texts.integer(key, value));
                 case REDELIVERY_INITIAL_BACKOFF -> b.initialBackoff = Texts.duration(key, value);
                 case REDELIVERY_MAX_BACKOFF -> b.maxBackoff = Texts.duration(key, value);
                 case DUPLICATES_WINDOW -> b.duplicatesWindow = Texts.duration(key, value);
@@ -184,6 +188,11 @@ public final class KafkaBusConfig {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /** Events held past their turn per partition at which the partition pauses; see the builder. */
+    public int maxHeldPerPartition() {
+        return maxHeldPerPartition;
     }
 
     public Duration initialBackoff() {
@@ -271,6 +280,7 @@ public final class KafkaBusConfig {
         private Encoding encoding = Encoding.BINARY;
         private int concurrency = 16;
         private int maxInFlight = 10_000;
+        private int maxHeldPerPartition = 10_000;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Duration duplicatesWindow;
@@ -360,6 +370,22 @@ public final class KafkaBusConfig {
         }
 
         /**
+         * Events that consumers hold past their turn ({@link io.switchboard.api.Acknowledgement#hold()}) per assigned
+         * partition at which the bus pauses that partition, until half of them are released; default 10000. Held
+         * events do not count against {@link #maxInFlight(int)} (a holder waiting for a partner that sits behind a
+         * full in-flight window would wait forever); they keep the partition's committed offset below the oldest
+         * held one, so this bound also caps what a restart replays of that partition.
+         */
+        public Builder maxHeldPerPartition(int maxHeldPerPartition) {
+            if (maxHeldPerPartition < 1) {
+                throw new ConfigurationException("Kafka bus max held per partition must be at least 1, got "
+                        + maxHeldPerPartition + "; set " + MAX_HELD_PER_PARTITION + " to a positive number");
+            }
+            this.maxHeldPerPartition = maxHeldPerPartition;
+            return this;
+        }
+
+        /**
          * Backoff before redelivering an event whose consumer stage failed: doubles from {@code initial} up to
          * {@code max}; default 100 ms to 10 s. The event is retried until it succeeds — never skipped — and later
          * events of its key wait for it.
@@ -411,7 +437,12 @@ public final class KafkaBusConfig {
             return this;
         }
 
-        /** How long a rebalance waits for in-flight events of revoked partitions before committing; default 2 s. */
+        /**
+         * How long a rebalance (or a close) waits for the running handlers of revoked partitions before it commits
+         * what settled and abandons the rest to the next owner; default 2 s. Longer keeps a key on one member while
+         * a slow handler finishes (no overlap, no duplicate) at the cost of a longer pause for the whole group;
+         * keep it well below {@code max.poll.interval.ms}. Held events do not wait: they go back to the group.
+         */
         public Builder revokeTimeout(Duration timeout) {
             this.revokeTimeout = positive("revoke timeout", timeout);
             return this;

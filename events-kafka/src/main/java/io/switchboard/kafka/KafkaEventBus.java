@@ -124,7 +124,10 @@ public final class KafkaEventBus implements EventBus {
         return "kafka";
     }
 
-    /** All of them: durable, redelivery, ordered per key, consumer groups, poison detection. */
+    /**
+     * All of them: durable, redelivery, ordered per key, consumer groups, poison detection, held acknowledgement
+     * (a held event keeps its partition's committed offset below it until released).
+     */
     @Override
     public Set<BusCapability> capabilities() {
         return CAPABILITIES;
@@ -228,7 +231,7 @@ public final class KafkaEventBus implements EventBus {
                 this::sendToDeadLetter);
         ConsumerLoop.Settings settings = new ConsumerLoop.Settings(config.concurrency(), config.maxInFlight(),
                 Duration.ofMillis(100), config.revokeTimeout(), config.closeTimeout(), config.initialBackoff(),
-                config.maxBackoff(), scheduler);
+                config.maxBackoff(), scheduler, config.maxHeldPerPartition());
         ConsumerLoop loop = new ConsumerLoop(name, config.consumerConfig(group, name), List.of(kafkaTopic), null,
                 ConsumerLoop.ONE_PER_RECORD, handler, settings);
         KafkaSubscription subscription = new KafkaSubscription(topic, group, loop, subscriptions::remove);

@@ -34,6 +34,7 @@ final class Lanes {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final String owner;
+    private final Signal idle;
     private volatile boolean stopped;
     /** Lanes that got work since the last {@link #flush()}; confined to the enqueuing (poll) thread. */
     private final boolean[] touched;
@@ -42,6 +43,13 @@ final class Lanes {
 
     Lanes(int count, Executor executor, Scheduler scheduler, WorkHandler handler, Duration initialBackoff,
           Duration maxBackoff, String owner) {
+        this(count, executor, scheduler, handler, initialBackoff, maxBackoff, owner, new Signal());
+    }
+
+    /** @param idle signalled whenever a handler of a lane finishes, for {@link #running()} waiters */
+    Lanes(int count, Executor executor, Scheduler scheduler, WorkHandler handler, Duration initialBackoff,
+          Duration maxBackoff, String owner, Signal idle) {
+        this.idle = idle;
         this.lanes = new Lane[count];
         this.touched = new boolean[count];
         this.touchedLanes = new int[count];
@@ -85,7 +93,10 @@ final class Lanes {
         touchedCount = 0;
     }
 
-    /** No work starts after this; work already running finishes on its own. */
+    /**
+     * No work starts after this; work already running finishes on its own. A lane marks itself handling before it
+     * checks this flag, so once this returned, {@link #running()} counts every handler that may still start.
+     */
     void stop() {
         stopped = true;
     }
@@ -165,8 +176,10 @@ final class Lanes {
                     }
                     continue;
                 }
+                handling = true; // before reading 'stopped': a closer that saw no handler also stops this one
                 if (stopped || !current.isLive()) {
                     current = null; // abandoned with its partition: the next owner redelivers it
+                    idle();
                     continue;
                 }
                 CompletableFuture<Void> outcome = start(current);
@@ -187,8 +200,8 @@ final class Lanes {
                 });
                 waitingFor.onAbandon(() -> {
                     if (waiting.compareAndSet(waitingFor, null)) {
-                        handling = false;
                         current = null;
+                        idle();
                         submit();
                     }
                 });
@@ -196,8 +209,12 @@ final class Lanes {
             }
         }
 
+        private void idle() {
+            handling = false;
+            idle.signal();
+        }
+
         private CompletableFuture<Void> start(Work work) {
-            handling = true;
             try {
                 CompletionStage<Void> stage = handler.handle(work);
                 if (stage == null) {
@@ -212,17 +229,19 @@ final class Lanes {
 
         /** Returns true if the lane may move on; false if a retry was scheduled. */
         private boolean settle(CompletableFuture<Void> outcome) {
-            handling = false;
             Work work = current;
             if (!outcome.isCompletedExceptionally()) {
-                work.complete();
+                work.endTurn(); // completes it, or, if held, ends its turn: the key's next work may start
                 current = null;
+                idle();
                 return true;
             }
+            idle();
             if (stopped || !work.isLive()) {
                 current = null;
                 return true;
             }
+            work.attemptFailed();
             work.failures++;
             Duration delay = backoff(work.failures);
             Throwable error = outcome.handle((v, e) -> e).join();

@@ -46,6 +46,85 @@ class PartitionProgressTest {
     }
 
     @Test
+    void aHeldWorkKeepsTheCommitBelowItUntilReleasedAndCountsAsHeldNotInFlight() {
+        AtomicInteger inFlight = new AtomicInteger();
+        PartitionProgress progress = new PartitionProgress(tp);
+        Work held = work(progress, 10, inFlight);
+        Work later = work(progress, 11, inFlight);
+        for (Work w : List.of(held, later)) {
+            inFlight.incrementAndGet();
+            progress.track(w);
+        }
+
+        held.hold();
+        assertThat(held.endTurn()).as("turn ended").isTrue();
+        later.endTurn();
+
+        assertThat(held.isHeld()).isTrue();
+        assertThat(progress.committable()).as("commit point while held").isEqualTo(10);
+        assertThat(progress.allTurnsOver()).isTrue();
+        assertThat(inFlight).as("in flight").hasValue(0);
+        assertThat(progress.held()).as("held").hasValue(1);
+
+        held.release();
+
+        assertThat(progress.committable()).as("commit point after release").isEqualTo(12);
+        assertThat(progress.held()).hasValue(0);
+    }
+
+    @Test
+    void revokingHandsHeldWorkBackAndTellsItsHolderOnce() {
+        AtomicInteger inFlight = new AtomicInteger(1);
+        PartitionProgress progress = new PartitionProgress(tp);
+        Work held = work(progress, 10, inFlight);
+        progress.track(held);
+        AtomicInteger returned = new AtomicInteger();
+        held.hold().whenReturned(returned::incrementAndGet);
+        held.endTurn();
+
+        progress.revoke();
+        held.release(); // too late: ignored
+        held.whenReturned(returned::incrementAndGet); // registered after the return: runs at once
+
+        assertThat(returned).hasValue(2);
+        assertThat(progress.held()).hasValue(0);
+        assertThat(held.isSettled()).isTrue();
+    }
+
+    @Test
+    void aCrashHandsHeldWorkBackWithoutTellingItsHolder() {
+        AtomicInteger inFlight = new AtomicInteger(1);
+        PartitionProgress progress = new PartitionProgress(tp);
+        Work held = work(progress, 10, inFlight);
+        progress.track(held);
+        AtomicInteger returned = new AtomicInteger();
+        held.hold().whenReturned(returned::incrementAndGet);
+        held.endTurn();
+
+        progress.revoke(false);
+
+        assertThat(returned).hasValue(0);
+        assertThat(held.isSettled()).isTrue();
+    }
+
+    @Test
+    void aReleaseDuringTheStageCompletesTheWorkWhenItsTurnEnds() {
+        AtomicInteger inFlight = new AtomicInteger(1);
+        PartitionProgress progress = new PartitionProgress(tp);
+        Work work = work(progress, 10, inFlight);
+        progress.track(work);
+
+        work.hold();
+        work.release();
+        work.endTurn();
+
+        assertThat(work.isSettled()).isTrue();
+        assertThat(progress.committable()).isEqualTo(11);
+        assertThat(progress.held()).hasValue(0);
+        assertThat(inFlight).hasValue(0);
+    }
+
+    @Test
     void nothingIsCommittableBeforeAnythingWasPolled() {
         assertThat(new PartitionProgress(tp).committable()).isEqualTo(-1);
     }

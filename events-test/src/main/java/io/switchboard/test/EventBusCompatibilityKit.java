@@ -8,6 +8,7 @@ import io.switchboard.api.BusCapability;
 import io.switchboard.api.BusConsumer;
 import io.switchboard.api.EventBus;
 import io.switchboard.api.PoisonMessage;
+import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.Subscription;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +83,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p><b>Time.</b> Every wait is bounded by {@link #deliveryTimeout()}; absence ("no duplicate arrives") is checked by
  * waiting {@link #quietPeriod()}. Both are hooks because a real broker is slower than memory.
  */
+@ExtendWith(KitFilter.class)
 public abstract class EventBusCompatibilityKit {
 
     /** Type of every event the kit publishes. */
@@ -157,6 +160,14 @@ public abstract class EventBusCompatibilityKit {
         EARLIEST,
         /** A new group receives only events published after its first subscription. */
         LATEST
+    }
+
+    /**
+     * How many times a bus may offer one poison message to a consumer whose {@link BusConsumer#poison} keeps
+     * failing before it dead-letters or gives it up. Default 10.
+     */
+    protected int maxPoisonOffers() {
+        return 10;
     }
 
     /**
@@ -602,6 +613,82 @@ public abstract class EventBusCompatibilityKit {
             });
             never.complete(null);
         }
+        @Test
+        @DisplayName("a failed event holds back later events of its key until it succeeds")
+        void failedEventHoldsBackItsKey() {
+            requireCapability(BusCapability.ORDERED_PER_KEY, "order across redelivery not checked");
+            String topic = uniqueName("ack-order");
+            String failing = uniqueName("fails-twice");
+            CompletableFuture<Void> firstAttempt = new CompletableFuture<>(); // fails once the later events wait
+            RecordingConsumer consumer = new RecordingConsumer();
+            consumer.answering(e -> !e.getId().equals(failing) || consumer.timesReceived(failing) > 2
+                    ? CompletableFuture.completedFuture(null)
+                    : consumer.timesReceived(failing) == 1 ? firstAttempt
+                    : CompletableFuture.failedFuture(new IllegalStateException("kit: second attempt fails")));
+            subscribe(topic, uniqueName("g"), consumer);
+
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k-order").build()));
+            List<String> later = publishAll(bus(), topic, 5, 1); // key-0, another key: not held back
+            List<String> sameKey = new ArrayList<>();
+            List<CompletionStage<Void>> stages = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String id = uniqueName("after-" + i);
+                sameKey.add(id);
+                stages.add(bus().publish(topic, kitEvent(id, "k-order").build()));
+            }
+            awaitAllAccepted(stages);
+            awaitUntil("event " + failing + " delivered", () -> consumer.received(failing));
+            firstAttempt.completeExceptionally(new IllegalStateException("kit: first attempt fails"));
+
+            awaitUntil("the failing event and the later events of its key acknowledged",
+                    () -> consumer.acknowledgedIds().contains(failing) && consumer.acknowledgedIds().containsAll(sameKey));
+            awaitAll(consumer, later);
+            List<String> order = consumer.deliveries().stream().map(CloudEvent::getId)
+                    .filter(id -> id.equals(failing) || sameKey.contains(id)).toList();
+            List<String> expected = new ArrayList<>(List.of(failing, failing, failing));
+            expected.addAll(sameKey);
+            assertThat(order).as("deliveries of the key in order: the failing event three times (two failures), then"
+                    + " the later events of its key").containsExactlyElementsOf(expected);
+        }
+
+        @Test
+        @DisplayName("a failing event handed to another member still comes before the later events of its key")
+        void failedEventHandedOverKeepsItsPlace() {
+            requireCapability(BusCapability.ORDERED_PER_KEY, "order across redelivery not checked");
+            requireCapability(BusCapability.CONSUMER_GROUPS, "handing over to another member needs groups");
+            String topic = uniqueName("ack-order-handover");
+            String group = uniqueName("g");
+            String failing = uniqueName("fails-on-first");
+            RecordingConsumer first = new RecordingConsumer().answering(e -> e.getId().equals(failing)
+                    ? CompletableFuture.failedFuture(new IllegalStateException("kit: always fails on this member"))
+                    : CompletableFuture.completedFuture(null));
+            Subscription firstSubscription = subscribe(topic, group, first);
+            awaitAccepted(bus().publish(topic, kitEvent(failing, "k-handover").build()));
+            List<String> sameKey = new ArrayList<>();
+            List<CompletionStage<Void>> stages = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String id = uniqueName("after-" + i);
+                sameKey.add(id);
+                stages.add(bus().publish(topic, kitEvent(id, "k-handover").build()));
+            }
+            awaitAllAccepted(stages);
+            awaitUntil("event " + failing + " failed at least twice on the first member",
+                    () -> first.timesReceived(failing) >= 2);
+
+            RecordingConsumer second = new RecordingConsumer();
+            subscribe(topic, group, second);
+            closeWithin(firstSubscription, deliveryTimeout());
+
+            awaitUntil("the failing event and the later events of its key acknowledged by the next member",
+                    () -> second.acknowledgedIds().contains(failing) && second.acknowledgedIds().containsAll(sameKey));
+            assertThat(first.acknowledgedIds()).as("later events of the key acknowledged by the first member while"
+                    + " the earlier event kept failing").doesNotContainAnyElementsOf(sameKey);
+            List<String> order = second.deliveries().stream().map(CloudEvent::getId)
+                    .filter(id -> id.equals(failing) || sameKey.contains(id)).toList();
+            List<String> expected = new ArrayList<>(List.of(failing));
+            expected.addAll(sameKey);
+            assertThat(order).as("deliveries of the key to the next member").containsExactlyElementsOf(expected);
+        }
     }
 
     @Nested
@@ -772,6 +859,42 @@ public abstract class EventBusCompatibilityKit {
             awaitAll(consumer, after);
             assertThat(consumer.poisonMessages()).as("poison messages offered to the consumer").isNotEmpty();
         }
+        @Test
+        @DisplayName("poison whose handling keeps failing is offered a bounded number of times")
+        void poisonReofferIsBounded() {
+            String topic = uniqueName("poison-bounded");
+            RecordingConsumer consumer = new RecordingConsumer(false); // poison(...) always fails
+            subscribe(topic, uniqueName("g"), consumer);
+
+            publishRaw(topic, garbage);
+            List<String> after = publishAll(bus(), topic, 3, 1);
+
+            awaitAll(consumer, after);
+            awaitUntil("the poison message offered", () -> !consumer.poisonMessages().isEmpty());
+            int offered = consumer.poisonMessages().size();
+            holdsThroughQuietPeriod(() -> assertThat(consumer.poisonMessages()).as("offers of one poison message"
+                    + " whose handling always fails (must stop: dead-letter it or give up)").hasSize(offered));
+            assertThat(offered).as("offers of one poison message").isLessThanOrEqualTo(maxPoisonOffers());
+        }
+
+        @Test
+        @DisplayName("groups handle poison independently: one failing does not affect another")
+        void poisonIsPerGroup() {
+            String topic = uniqueName("poison-groups");
+            RecordingConsumer handles = new RecordingConsumer(true);
+            RecordingConsumer fails = new RecordingConsumer(false);
+            subscribe(topic, uniqueName("handles"), handles);
+            subscribe(topic, uniqueName("fails"), fails);
+
+            publishRaw(topic, garbage);
+            List<String> after = publishAll(bus(), topic, 3, 1);
+
+            awaitAll(handles, after);
+            awaitAll(fails, after);
+            holdsThroughQuietPeriod(() -> assertThat(handles.poisonMessages())
+                    .as("poison offers to the group that handles it (acknowledged once)").hasSize(1));
+            assertThat(fails.poisonMessages()).as("poison offers to the group whose handling fails").isNotEmpty();
+        }
     }
 
     @Nested
@@ -865,7 +988,7 @@ public abstract class EventBusCompatibilityKit {
         }
 
         @Test
-        @DisplayName("publishing on a closed bus fails visibly")
+        @DisplayName("publishing on a closed bus fails with PublishRejectedException")
         void publishOnClosedBusFails() {
             EventBus closed = bus();
             closeWithin(closed, deliveryTimeout());
@@ -873,12 +996,18 @@ public abstract class EventBusCompatibilityKit {
             CompletionStage<Void> stage;
             try {
                 stage = closed.publish(uniqueName("closed"), kitEvent(uniqueName("id"), "k").build());
-            } catch (RuntimeException rejected) {
-                return; // failing fast is visible
+            } catch (PublishRejectedException | IllegalStateException rejected) {
+                return; // failing fast is visible, and documented
             }
             CompletableFuture<Void> future = stage.toCompletableFuture();
             awaitUntil("publish on a closed bus completes", future::isDone);
             assertThat(future).as("publish on a closed bus must not report acceptance").isCompletedExceptionally();
+            Throwable cause = future.handle((v, e) -> e).join();
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            assertThat(cause).as("why a publish on a closed bus failed (EventBus.publish documents"
+                    + " PublishRejectedException)").isInstanceOf(PublishRejectedException.class);
         }
 
         @Test
@@ -889,6 +1018,254 @@ public abstract class EventBusCompatibilityKit {
             closeWithin(bus(), deliveryTimeout());
             closeWithin(subscription, deliveryTimeout());
             closeWithin(subscription, deliveryTimeout());
+        }
+        @Test
+        @DisplayName("subscribing on a closed bus fails with IllegalStateException")
+        void subscribeAfterCloseFails() {
+            EventBus closed = bus();
+            closeWithin(closed, deliveryTimeout());
+
+            try {
+                Subscription s = closed.subscribe(uniqueName("closed"), uniqueName("g"), new RecordingConsumer());
+                toClose.add(0, s);
+                fail("subscribe on a closed bus returned " + s + " instead of failing with IllegalStateException");
+            } catch (IllegalStateException expected) {
+                assertThat(expected.getMessage()).as("message of the exception").isNotBlank();
+            }
+        }
+
+        @Test
+        @DisplayName("every publish in flight when the bus closes completes, one way or the other")
+        void publishesInFlightAtCloseComplete() throws InterruptedException {
+            String topic = uniqueName("closing");
+            subscribe(topic, uniqueName("g"), new RecordingConsumer());
+            List<CompletableFuture<Void>> stages = new CopyOnWriteArrayList<>();
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            Thread publisher = new Thread(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    try {
+                        stages.add(bus().publish(topic, kitEvent(uniqueName("e"), "k" + (i % 8)).build())
+                                .toCompletableFuture());
+                    } catch (PublishRejectedException | IllegalStateException rejected) {
+                        stages.add(CompletableFuture.failedFuture(rejected));
+                    } catch (Throwable t) {
+                        unexpected.compareAndSet(null, t);
+                        return;
+                    }
+                }
+            }, "switchboard-kit-publisher");
+            publisher.start();
+            awaitUntil("some publishes under way", () -> stages.size() >= 50);
+
+            closeWithin(bus(), deliveryTimeout());
+            publisher.join(deliveryTimeout().toMillis());
+
+            assertThat(publisher.isAlive()).as("publisher still running after close").isFalse();
+            assertThat(unexpected.get()).as("exception thrown by publish while closing").isNull();
+            awaitUntil("all " + stages.size() + " publish stages complete after close",
+                    () -> stages.stream().allMatch(CompletableFuture::isDone));
+        }
+
+        @Test
+        @DisplayName("a stage completing after its bus closed is ignored")
+        void lateStageAfterCloseIsHarmless() {
+            String topic = uniqueName("late");
+            CompletableFuture<Void> late = new CompletableFuture<>();
+            RecordingConsumer consumer = new RecordingConsumer().answering(e -> late);
+            subscribe(topic, uniqueName("g"), consumer);
+            List<String> ids = publishAll(bus(), topic, 1, 1);
+            awaitAll(consumer, ids);
+
+            closeWithin(bus(), deliveryTimeout());
+            late.complete(null); // must not throw, reopen anything or deliver more
+
+            holdsThroughQuietPeriod(() -> assertThat(consumer.deliveryCount()).as("deliveries after close")
+                    .isEqualTo(1));
+        }
+
+        @Test
+        @DisplayName("closing its subscription from inside a handler neither deadlocks nor delivers more")
+        void closeFromInsideHandler() {
+            String topic = uniqueName("self-close");
+            AtomicReference<Subscription> self = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+            AtomicReference<Boolean> closedInside = new AtomicReference<>(false);
+            RecordingConsumer consumer = new RecordingConsumer().answering(e -> {
+                try {
+                    subscribed.await(deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                self.get().close();
+                closedInside.set(true);
+                return CompletableFuture.completedFuture(null);
+            });
+            RecordingConsumer witness = new RecordingConsumer();
+            self.set(subscribe(topic, uniqueName("g"), consumer));
+            subscribed.countDown();
+            subscribe(topic, uniqueName("witness"), witness);
+
+            List<String> ids = publishAll(bus(), topic, 20, 1);
+
+            awaitAll(witness, ids);
+            awaitUntil("Subscription.close() called from inside deliver returned", closedInside::get);
+            int delivered = consumer.deliveryCount();
+            holdsThroughQuietPeriod(() -> assertThat(consumer.deliveryCount())
+                    .as("deliveries after the handler closed its own subscription").isEqualTo(delivered));
+            assertThat(delivered).as("deliveries before the handler's close took effect").isLessThan(ids.size());
+        }
+    }
+
+    @Nested
+    @DisplayName("back-pressure")
+    class BackPressure {
+
+        @Test
+        @DisplayName("a consumer that never finishes is not flooded: its unfinished deliveries stay bounded")
+        void slowConsumerIsBounded() {
+            String topic = uniqueName("slow");
+            List<CompletableFuture<Void>> unfinished = new CopyOnWriteArrayList<>();
+            RecordingConsumer slow = new RecordingConsumer().answering(e -> {
+                CompletableFuture<Void> stage = new CompletableFuture<>();
+                unfinished.add(stage);
+                return stage;
+            });
+            subscribe(topic, uniqueName("g"), slow);
+            int count = 300;
+
+            publishAll(bus(), topic, count, count);
+            try {
+                awaitUntil("the first delivery to the consumer that never finishes", () -> slow.deliveryCount() > 0);
+                holdsThrough(quietPeriod(), () -> assertThat(slow.deliveryCount())
+                        .as("unfinished deliveries to a consumer that never completes a stage (%s events over as"
+                                + " many keys were published): a bus must bound what it hands out unacknowledged",
+                                count).isLessThan(count));
+            } finally {
+                unfinished.forEach(stage -> stage.complete(null));
+            }
+        }
+
+        @Test
+        @DisplayName("a stalled group does not stall another group")
+        void stalledGroupDoesNotStallAnother() {
+            String topic = uniqueName("stalled");
+            CompletableFuture<Void> never = new CompletableFuture<>();
+            subscribe(topic, uniqueName("stalled"), new RecordingConsumer().answering(e -> never));
+            RecordingConsumer healthy = new RecordingConsumer();
+            subscribe(topic, uniqueName("healthy"), healthy);
+
+            List<String> ids = publishAll(bus(), topic, 200, 4);
+
+            try {
+                awaitUntil("every event acknowledged by the healthy group while the other group is stalled",
+                        () -> healthy.acknowledgedIds().containsAll(ids));
+            } finally {
+                never.complete(null);
+            }
+        }
+
+        @Test
+        @DisplayName("publishing under pressure is accepted or rejected, never silently dropped")
+        void publishUnderPressureNeverDrops() {
+            String topic = uniqueName("pressure");
+            List<CompletableFuture<Void>> unfinished = new CopyOnWriteArrayList<>();
+            AtomicReference<Boolean> stalled = new AtomicReference<>(true);
+            RecordingConsumer consumer = new RecordingConsumer().answering(e -> {
+                if (!stalled.get()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                CompletableFuture<Void> stage = new CompletableFuture<>();
+                unfinished.add(stage);
+                return stage;
+            });
+            subscribe(topic, uniqueName("g"), consumer);
+
+            int count = 3_000;
+            Map<String, CompletableFuture<Void>> published = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                String id = uniqueName("p" + i);
+                CompletableFuture<Void> stage;
+                try {
+                    stage = bus().publish(topic, kitEvent(id, "one-key").build()).toCompletableFuture();
+                } catch (RuntimeException thrown) {
+                    stage = CompletableFuture.failedFuture(thrown);
+                }
+                published.put(id, stage);
+            }
+            stalled.set(false);
+            unfinished.forEach(stage -> stage.complete(null));
+            awaitUntil("every publish stage completes", () -> published.values().stream().allMatch(
+                    CompletableFuture::isDone));
+
+            List<String> accepted = new ArrayList<>();
+            List<String> wronglyRejected = new ArrayList<>();
+            published.forEach((id, stage) -> {
+                if (!stage.isCompletedExceptionally()) {
+                    accepted.add(id);
+                } else {
+                    Throwable cause = stage.handle((v, e) -> e).join();
+                    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                        cause = cause.getCause();
+                    }
+                    if (!(cause instanceof io.switchboard.api.PublishRejectedException)) {
+                        wronglyRejected.add(id + ": " + cause);
+                    }
+                }
+            });
+            assertThat(wronglyRejected).as("publishes that failed with something other than"
+                    + " PublishRejectedException").isEmpty();
+            awaitUntil(accepted.size() + " accepted events (of " + count + ") delivered",
+                    () -> consumer.deliveriesById().keySet().containsAll(accepted));
+        }
+    }
+
+    @Nested
+    @DisplayName("topic names")
+    class TopicNames {
+
+        @Test
+        @DisplayName("topics with dots that nest ('orders', 'orders.eu', 'orders.eu.paris') stay isolated")
+        void nestedTopicsAreIsolated() {
+            String base = uniqueName("orders");
+            List<String> topics = List.of(base, base + ".eu", base + ".eu.paris", base + "-eu");
+            Map<String, RecordingConsumer> consumers = new LinkedHashMap<>();
+            for (String topic : topics) {
+                RecordingConsumer consumer = new RecordingConsumer();
+                consumers.put(topic, consumer);
+                subscribe(topic, uniqueName("g"), consumer);
+            }
+            Map<String, List<String>> published = new LinkedHashMap<>();
+            for (String topic : topics) {
+                published.put(topic, publishAll(bus(), topic, 5, 2));
+            }
+
+            published.forEach((topic, ids) -> awaitAll(consumers.get(topic), ids));
+            holdsThroughQuietPeriod(() -> published.forEach((topic, ids) -> assertThat(consumers.get(topic)
+                    .deliveriesById()).as("events received on topic '%s'", topic).containsOnlyKeys(ids)));
+        }
+
+        @Test
+        @DisplayName("a new group starts on a topic with history where newGroupStart() says")
+        void newGroupStartsWhereDocumented() {
+            String topic = uniqueName("history");
+            RecordingConsumer existing = new RecordingConsumer();
+            subscribe(topic, uniqueName("existing"), existing); // the topic keeps events for a group that exists
+            List<String> history = publishAll(bus(), topic, 5, 1);
+            awaitAll(existing, history);
+
+            RecordingConsumer newcomer = new RecordingConsumer();
+            subscribe(topic, uniqueName("new"), newcomer);
+            List<String> fresh = publishAll(bus(), topic, 5, 1);
+
+            awaitAll(newcomer, fresh);
+            if (newGroupStart() == GroupStart.EARLIEST) {
+                awaitUntil("the topic's history delivered to a new group (newGroupStart() is EARLIEST)",
+                        () -> newcomer.deliveriesById().keySet().containsAll(history));
+            } else {
+                holdsThroughQuietPeriod(() -> assertThat(newcomer.deliveriesById())
+                        .as("events a new group received (newGroupStart() is LATEST: override it if this bus"
+                                + " starts new groups at the earliest event)").containsOnlyKeys(fresh));
+            }
         }
     }
 
@@ -1022,6 +1399,194 @@ public abstract class EventBusCompatibilityKit {
                 assertThat(stream.timeline.orderViolations(false))
                         .as("keys whose events arrived before an earlier event of the key").isEmpty();
                 reportDuplicates("crash while joining", stream);
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("explicit partition key")
+    class KeyedPublish {
+
+        @BeforeEach
+        void requiresConsumerGroups() {
+            requireCapability(BusCapability.CONSUMER_GROUPS,
+                    "explicit-key publishing is required of buses with consumer groups only");
+        }
+
+        @Test
+        @DisplayName("publish(topic, event, key) delivers the event unchanged")
+        void keyedEventArrivesUnchanged() {
+            String topic = uniqueName("keyed");
+            RecordingConsumer consumer = new RecordingConsumer();
+            subscribe(topic, uniqueName("g"), consumer);
+            CloudEvent withOwnKey = kitEvent(uniqueName("id"), "own-key").build();
+            CloudEvent withoutKey = CloudEventBuilder.v1().withId(uniqueName("id")).withSource(KIT_SOURCE)
+                    .withType(KIT_EVENT_TYPE).build();
+
+            awaitAccepted(bus().publish(topic, withOwnKey, "explicit-key"));
+            awaitAccepted(bus().publish(topic, withoutKey, "explicit-key"));
+
+            awaitAll(consumer, List.of(withOwnKey.getId(), withoutKey.getId()));
+            Map<String, CloudEvent> received = consumer.deliveries().stream()
+                    .collect(Collectors.toMap(CloudEvent::getId, e -> e, (a, b) -> a));
+            CloudEvent first = received.get(withOwnKey.getId());
+            assertThat(first.getSubject()).as("subject of an event published under an explicit key").isEqualTo("own-key");
+            assertThat(String.valueOf(first.getExtension(PARTITION_KEY)))
+                    .as("its own partitionkey extension (the explicit key must not replace it)").isEqualTo("own-key");
+            assertThat(first.getExtensionNames()).as("extension names").containsExactlyInAnyOrderElementsOf(
+                    withOwnKey.getExtensionNames());
+            CloudEvent second = received.get(withoutKey.getId());
+            assertThat(second.getSubject()).as("subject of an event without one").isNull();
+            assertThat(second.getExtensionNames()).as("extensions of an event without any (the key is not added)")
+                    .isEmpty();
+        }
+
+        @Test
+        @DisplayName("events with different subjects but one explicit key arrive in order, on one member")
+        void explicitKeyDecidesOrderAndMember() {
+            requireCapability(BusCapability.ORDERED_PER_KEY, "ordering under an explicit key not checked");
+            KeyedStream stream = new KeyedStream(12);
+            List<Member> members = List.of(stream.join("m1"), stream.join("m2"), stream.join("m3"));
+            stream.untilEveryMemberReceived(members); // membership settled: no hand-over during the keyed events
+
+            List<CompletionStage<Void>> stages = new ArrayList<>();
+            List<String> keyed = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String id = "explicit-" + i + "-" + uniqueName("e");
+                keyed.add(id);
+                // a different subject and partitionkey each time: only the explicit key keeps them together
+                stages.add(bus().publish(stream.topic, kitEvent(id, "own-" + i).withExtension("kitseq", i).build(),
+                        "the-explicit-key"));
+            }
+            awaitAllAccepted(stages);
+            awaitUntil("all 40 events published under one explicit key acknowledged",
+                    () -> stream.acknowledged(members).containsAll(keyed));
+
+            Map<String, List<String>> byMember = new HashMap<>();
+            for (Member m : members) {
+                List<String> got = m.consumer.deliveries().stream().map(CloudEvent::getId).filter(keyed::contains)
+                        .toList();
+                if (!got.isEmpty()) {
+                    byMember.put(m.name, got);
+                }
+            }
+            assertThat(byMember).as("members that received events of the one explicit key").hasSize(1);
+            assertThat(byMember.values().iterator().next()).as("arrival order of the events of the explicit key")
+                    .containsExactlyElementsOf(keyed);
+        }
+    }
+
+    @Nested
+    @DisplayName("held acknowledgement")
+    class HeldAcknowledgement {
+
+        @BeforeEach
+        void requiresHeldAcknowledgement() {
+            requireCapability(BusCapability.HELD_ACKNOWLEDGEMENT, "held-acknowledgement tests skipped");
+        }
+
+        @Test
+        @DisplayName("a held event is not redelivered while held, and later events of its key still arrive")
+        void heldEventStaysWhileLaterEventsArrive() {
+            String topic = uniqueName("held");
+            String held = uniqueName("held");
+            RecordingConsumer consumer = new RecordingConsumer().holding(e -> e.getId().equals(held));
+            subscribe(topic, uniqueName("g"), consumer);
+
+            awaitAccepted(bus().publish(topic, kitEvent(held, "key-0").build()));
+            List<String> later = publishAll(bus(), topic, 5, 1);
+
+            awaitUntil("event " + held + " held", () -> consumer.heldIds().contains(held));
+            awaitUntil("later events of the held event's key acknowledged while it is held",
+                    () -> consumer.acknowledgedIds().containsAll(later));
+            holdsThrough(redeliveryTimeout().plus(quietPeriod()), () -> {
+                assertThat(consumer.timesReceived(held)).as("deliveries of the held event while held").isEqualTo(1);
+                assertThat(consumer.heldIds()).as("events held").containsExactly(held);
+                assertThat(consumer.returnedIds()).as("held events taken back").isEmpty();
+            });
+        }
+
+        @Test
+        @DisplayName("a released event never comes back, even after its member leaves and another joins")
+        void releasedEventNeverComesBack() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "hand-over needs groups");
+            String topic = uniqueName("held-released");
+            String group = uniqueName("g");
+            String held = uniqueName("held");
+            RecordingConsumer first = new RecordingConsumer().holding(e -> e.getId().equals(held));
+            Subscription firstSubscription = subscribe(topic, group, first);
+            awaitAccepted(bus().publish(topic, kitEvent(held, "key-0").build()));
+            List<String> later = publishAll(bus(), topic, 3, 1);
+            awaitUntil("event " + held + " held", () -> first.heldIds().contains(held));
+            awaitUntil("later events of its key acknowledged while " + held + " is held",
+                    () -> first.acknowledgedIds().containsAll(later));
+
+            assertThat(first.release(held)).as("test setup: the first member holds " + held).isTrue();
+            closeWithin(firstSubscription, deliveryTimeout());
+            RecordingConsumer second = new RecordingConsumer();
+            subscribe(topic, group, second);
+            List<String> marker = publishAll(bus(), topic, 1, 1);
+
+            awaitAll(second, marker);
+            holdsThrough(redeliveryTimeout().plus(quietPeriod()), () -> assertThat(second.deliveriesById())
+                    .as("deliveries to the next member (the released event and those before the marker were"
+                            + " acknowledged)").containsOnlyKeys(marker));
+        }
+
+        @Test
+        @DisplayName("an unreleased held event goes to another member when its holder closes, and whenReturned runs")
+        void unreleasedEventReturnsWhenHolderCloses() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "hand-over needs groups");
+            String topic = uniqueName("held-returned");
+            String group = uniqueName("g");
+            String held = uniqueName("held");
+            RecordingConsumer holder = new RecordingConsumer().holding(e -> e.getId().equals(held));
+            Subscription holderSubscription = subscribe(topic, group, holder);
+            awaitAccepted(bus().publish(topic, kitEvent(held, "key-0").build()));
+            List<String> later = publishAll(bus(), topic, 3, 1);
+            awaitUntil("event " + held + " held", () -> holder.heldIds().contains(held));
+            awaitUntil("later events of its key acknowledged while " + held + " is held",
+                    () -> holder.acknowledgedIds().containsAll(later));
+
+            RecordingConsumer next = new RecordingConsumer();
+            subscribe(topic, group, next);
+            closeWithin(holderSubscription, deliveryTimeout());
+
+            awaitUntil("whenReturned ran for " + held + " when its holder closed",
+                    () -> holder.returnedIds().contains(held));
+            awaitUntil("held event " + held + " delivered to the next member and acknowledged",
+                    () -> next.acknowledgedIds().contains(held));
+            // a bus that commits positions (Kafka offsets) may bring back the events after the held one with it
+        }
+
+        @Test
+        @DisplayName("an unreleased held event goes to another member when its holder crashes")
+        void unreleasedEventReturnsWhenHolderCrashes() {
+            requireCapability(BusCapability.CONSUMER_GROUPS, "hand-over needs groups");
+            requireCrashHook();
+            String topic = uniqueName("held-crash");
+            String group = uniqueName("g");
+            String held = uniqueName("held");
+            EventBus holderBus = memberBus();
+            RecordingConsumer holder = new RecordingConsumer().holding(e -> e.getId().equals(held));
+            subscribe(holderBus, topic, group, holder);
+            awaitAccepted(bus().publish(topic, kitEvent(held, "key-0").build()));
+            List<String> later = publishAll(bus(), topic, 3, 1);
+            awaitUntil("event " + held + " held", () -> holder.heldIds().contains(held));
+            awaitUntil("later events of its key acknowledged while " + held + " is held",
+                    () -> holder.acknowledgedIds().containsAll(later));
+
+            RecordingConsumer next = new RecordingConsumer();
+            subscribe(memberBus(), topic, group, next);
+            crash(holderBus);
+
+            try {
+                await("held event " + held + " delivered to the next member after its holder crashed")
+                        .atMost(redeliveryTimeout().plus(deliveryTimeout()))
+                        .until(() -> next.acknowledgedIds().contains(held));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                fail("held event " + held + " not redelivered within " + redeliveryTimeout().plus(deliveryTimeout())
+                        + " after its holder crashed");
             }
         }
     }

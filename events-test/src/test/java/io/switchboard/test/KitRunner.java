@@ -35,9 +35,20 @@ final class KitRunner {
     private KitRunner() {
     }
 
+    /** The classes enclosing a (possibly doubly) nested group, outermost first, with the kit subclass outermost. */
+    private static List<Class<?>> enclosing(Class<?> kit, Class<?> group) {
+        java.util.LinkedList<Class<?>> chain = new java.util.LinkedList<>();
+        for (Class<?> c = group.getEnclosingClass(); c != null && c != EventBusCompatibilityKit.class;
+             c = c.getEnclosingClass()) {
+            chain.addFirst(c);
+        }
+        chain.addFirst(kit);
+        return chain;
+    }
+
     static Map<String, Outcome> run(Class<? extends EventBusCompatibilityKit> kit, Class<?> group) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectNestedClass(List.of(kit), group))
+                .selectors(selectNestedClass(enclosing(kit, group), group))
                 .configurationParameter(OnlyFromKitRunner.PARAMETER, "true").build();
         Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
         Launcher launcher = LauncherFactory.create();
