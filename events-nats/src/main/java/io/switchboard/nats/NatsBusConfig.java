@@ -56,7 +56,9 @@ public final class NatsBusConfig {
             MAX_ACK_PENDING, ACK_WAIT, LEASE_TTL, REDELIVERY_INITIAL_BACKOFF, REDELIVERY_MAX_BACKOFF,
             DEAD_LETTER_SUBJECT, REVOKE_TIMEOUT, CLOSE_TIMEOUT);
     static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    /** Dot-separated subject tokens without wildcards: subject prefixes and bus topics. */
+    static final Pattern DOTTED = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    private static final Pattern PREFIX = DOTTED;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
 
     private final List<String> servers;

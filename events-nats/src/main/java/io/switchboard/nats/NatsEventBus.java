@@ -224,9 +224,9 @@ public final class NatsEventBus implements EventBus {
         if (known != null) {
             return known;
         }
-        if (topic.length() > 128 || !NatsBusConfig.TOKEN.matcher(topic).matches()) {
-            throw new IllegalArgumentException("topic '" + topic + "' cannot be a NATS subject token: use 1 to 128"
-                    + " letters, digits, '_' or '-'");
+        if (topic.length() > 200 || !NatsBusConfig.DOTTED.matcher(topic).matches()) {
+            throw new IllegalArgumentException("topic '" + topic + "' cannot be part of a NATS subject: use up to 200"
+                    + " characters, dot-separated tokens of letters, digits, '_' or '-' (no wildcards, no spaces)");
         }
         String[] names = new String[config.partitions()];
         for (int p = 0; p < names.length; p++) {

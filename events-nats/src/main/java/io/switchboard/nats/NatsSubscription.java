@@ -43,6 +43,8 @@ final class NatsSubscription implements Subscription {
     private final String topic;
     private final String group;
     private final String groupToken;
+    /** The topic as it may appear in consumer names and KV keys (a dotted topic becomes a token with a hash). */
+    private final String topicToken;
     private final String memberId;
     private final Lanes lanes;
     private final ThreadPoolExecutor workers;
@@ -51,6 +53,8 @@ final class NatsSubscription implements Subscription {
     private final ThreadPoolExecutor releaser;
     private final Map<Integer, PartitionConsumer> owned = new ConcurrentHashMap<>();
     private final Consumer<NatsSubscription> onClose;
+    /** The handler threads of this member, so a close from inside a handler does not wait for itself. */
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
 
@@ -76,11 +80,23 @@ final class NatsSubscription implements Subscription {
         this.topic = topic;
         this.group = group;
         this.groupToken = Names.token(group);
+        this.topicToken = Names.token(topic);
         this.memberId = memberId;
         this.onClose = onClose;
         NatsBusConfig config = bus.config();
+        java.util.concurrent.ThreadFactory daemons = Schedulers.daemonThreads(memberId + "-worker");
         this.workers = new ThreadPoolExecutor(config.concurrency(), config.concurrency(), 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Schedulers.daemonThreads(memberId + "-worker"));
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread t = daemons.newThread(() -> {
+                        try {
+                            task.run();
+                        } finally {
+                            workerThreads.remove(Thread.currentThread());
+                        }
+                    });
+                    workerThreads.add(t);
+                    return t;
+                });
         this.workers.allowCoreThreadTimeOut(true);
         this.lanes = new Lanes(config.concurrency(), workers, bus.handler(topic, consumer), config.initialBackoff(),
                 config.maxBackoff(), memberId);
@@ -101,15 +117,15 @@ final class NatsSubscription implements Subscription {
     }
 
     String durable(int partition) {
-        return groupToken + "_" + topic + "_" + partition;
+        return groupToken + "_" + topicToken + "_" + partition;
     }
 
     private String ownerKey(int partition) {
-        return "o." + groupToken + "." + topic + "." + partition;
+        return "o." + groupToken + "." + topicToken + "." + partition;
     }
 
     private String memberKey() {
-        return "m." + groupToken + "." + topic + "." + memberId;
+        return "m." + groupToken + "." + topicToken + "." + memberId;
     }
 
     private void heartbeat() {
@@ -123,7 +139,7 @@ final class NatsSubscription implements Subscription {
         try {
             kv.put(memberKey(), memberId.getBytes(StandardCharsets.UTF_8));
             TreeSet<String> members = new TreeSet<>();
-            String prefix = "m." + groupToken + "." + topic + ".";
+            String prefix = "m." + groupToken + "." + topicToken + ".";
             for (String key : kv.keys(prefix + "*")) {
                 members.add(key.substring(prefix.length()));
             }
@@ -224,8 +240,11 @@ final class NatsSubscription implements Subscription {
     private void releaseWithin(List<PartitionConsumer> partitions, Duration wait, boolean deleteLeases) {
         partitions.forEach(PartitionConsumer::stopPulling);
         partitions.forEach(PartitionConsumer::awaitPuller);
+        // a handler closing its own subscription is one of the running handlers: it does not wait for itself
+        int self = workerThreads.contains(Thread.currentThread()) ? 1 : 0;
         long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() - deadline < 0 && partitions.stream().anyMatch(pc -> pc.running() > 0)) {
+        while (System.nanoTime() - deadline < 0
+                && partitions.stream().mapToInt(PartitionConsumer::running).sum() > self) {
             sleep(2);
         }
         for (PartitionConsumer pc : partitions) {
@@ -295,7 +314,7 @@ final class NatsSubscription implements Subscription {
             log.debug("{}: leaving the group failed ({}); its keys expire on their own", memberId, e.toString());
         }
         lanes.stop();
-        shutdownWorkers(bus.config().closeTimeout());
+        shutdownWorkers(workerThreads.contains(Thread.currentThread()) ? Duration.ZERO : bus.config().closeTimeout());
         onClose.accept(this);
     }
 
@@ -315,7 +334,7 @@ final class NatsSubscription implements Subscription {
         owned.clear();
         releaser.shutdownNow();
         lanes.stop();
-        shutdownWorkers(Duration.ZERO);
+        workers.shutdownNow();
         onClose.accept(this);
     }
 
@@ -336,7 +355,7 @@ final class NatsSubscription implements Subscription {
     private void shutdownWorkers(Duration wait) {
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!wait.isZero() && !workers.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 workers.shutdownNow();
                 log.debug("{}: handlers still running after close; their outcomes are ignored", memberId);
             }

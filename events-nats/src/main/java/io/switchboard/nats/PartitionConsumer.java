@@ -27,12 +27,13 @@ import java.util.function.ToIntFunction;
  * fetched and not yet settled is kept alive with in-progress acks ({@link #keepAlive()}), so neither a slow handler
  * nor a long hold is redelivered under the ack wait. JetStream's max ack pending bounds what is outstanding.
  *
- * <p><b>The fence.</b> The previous owner of the partition may have left messages unacknowledged (a crash: they come
+ * <p><b>The fence.</b> Previous owners of the partition may have left messages unacknowledged (a crash: they come
  * back when their ack wait ends; a clean hand-over: they were NAK'd). JetStream redelivers such messages ahead of new
- * ones, but only once they are due, so a new owner could otherwise see a key's later event before its earlier one.
- * So when a member takes over a consumer with acknowledgements pending, it processes redeliveries at once but keeps
- * first deliveries back until every pending message of the consumer is in its own hands (the server's ack-pending
- * count no larger than what this member holds); then the kept-back messages follow in order.
+ * ones, but only once they are due, so a new owner could otherwise see a key's later event before its earlier one
+ * (also a redelivered later one: an owner in between may have NAK'd it while an earlier one still waited for its ack
+ * wait). So when a member takes over a consumer with acknowledgements pending, it keeps everything it receives back
+ * until every pending message of the consumer is in its own hands (the server's ack-pending count no larger than
+ * what this member holds); then the kept-back messages follow in stream order.
  */
 final class PartitionConsumer {
 
@@ -156,7 +157,7 @@ final class PartitionConsumer {
         }
         if (awaitingRedelivery.remove(delivery.sequence) != null) {
             lanes.resume(delivery);
-        } else if (fenced && delivery.deliveries == 1) {
+        } else if (fenced) {
             keptBack.add(delivery);
             if (System.nanoTime() - nextFenceCheck > 0) {
                 checkFence();
@@ -174,8 +175,10 @@ final class PartitionConsumer {
             // makes the server's count larger, never smaller): no earlier message of any key can come back later
             if (info.getNumAckPending() <= open.size() + awaitingRedelivery.size()) {
                 fenced = false;
-                log.debug("{}: previous owner's messages all redelivered; {} kept back now follow", name, keptBack.size());
-                for (Delivery d : keptBack) {
+                log.debug("{}: previous owners' messages all here; {} kept back now follow", name, keptBack.size());
+                List<Delivery> inOrder = new ArrayList<>(keptBack);
+                inOrder.sort(Comparator.comparingLong(d -> d.sequence));
+                for (Delivery d : inOrder) {
                     lanes.enqueue(d);
                 }
                 keptBack.clear();

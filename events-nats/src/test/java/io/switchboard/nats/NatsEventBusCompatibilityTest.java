@@ -9,7 +9,30 @@ import org.junit.jupiter.api.AfterAll;
 import java.time.Duration;
 
 /** {@link NatsEventBus} passes the bus compatibility kit against the machine's NATS server with JetStream. */
+@org.junit.jupiter.api.extension.ExtendWith(NatsEventBusCompatibilityTest.DumpOnFailure.class)
 class NatsEventBusCompatibilityTest extends EventBusCompatibilityKit {
+
+    /** On a failure, prints the state of the stream's consumers and leases: what was delivered, what is pending. */
+    static final class DumpOnFailure implements org.junit.jupiter.api.extension.TestWatcher {
+        @Override
+        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+            try (Connection c = Nats.connect(SharedNats.URL)) {
+                for (var ci : c.jetStreamManagement().getConsumers(CONFIG.stream())) {
+                    if (ci.getNumAckPending() > 0 || ci.getNumPending() > 0) {
+                        System.out.println("DUMP " + ci.getName() + " pending=" + ci.getNumPending() + " ackPending="
+                                + ci.getNumAckPending() + " waiting=" + ci.getNumWaiting() + " delivered="
+                                + ci.getDelivered().getStreamSequence() + " floor=" + ci.getAckFloor().getStreamSequence());
+                    }
+                }
+                var kv = c.keyValue(CONFIG.leaseBucket());
+                for (String k : kv.keys()) {
+                    System.out.println("DUMP " + k + " = " + kv.get(k).getValueAsString());
+                }
+            } catch (Exception e) {
+                System.out.println("DUMP failed: " + e);
+            }
+        }
+    }
 
     private static final NatsBusConfig CONFIG = SharedNats.fastBus(SharedNats.URL, SharedNats.uniquePrefix("kit"))
             .build();
@@ -45,10 +68,19 @@ class NatsEventBusCompatibilityTest extends EventBusCompatibilityKit {
         ((NatsEventBus) bus).crash();
     }
 
-    /** The crashed member's leases expire (TTL 3 s, seen within a 1 s heartbeat), its messages after their ack wait (2 s). */
+    /**
+     * The crashed member's leases expire (TTL 3 s) and are retaken within a heartbeat (1 s); its messages come back
+     * when their ack wait (2 s after its last in-progress ack) ends, by then.
+     */
     @Override
     protected Duration redeliveryTimeout() {
-        return Duration.ofSeconds(7);
+        return Duration.ofSeconds(5);
+    }
+
+    /** A group's durable consumers deliver everything the stream holds for the topic (deliver policy all). */
+    @Override
+    protected GroupStart newGroupStart() {
+        return GroupStart.EARLIEST;
     }
 
     @Override
