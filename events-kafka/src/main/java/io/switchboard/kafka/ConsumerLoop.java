@@ -97,6 +97,8 @@ final class ConsumerLoop implements AutoCloseable {
     /** Signalled when work settles or ends its turn, when a handler finishes, and on stop. */
     private final Signal signal = new Signal();
     private final Set<TopicPartition> pausedForHeld = new HashSet<>(); // poll thread only
+    /** The threads running this loop's handlers, so that a close from inside a handler does not wait for itself. */
+    private final Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, PartitionProgress> assigned = new HashMap<>(); // poll thread only
     private final Thread pollThread;
     private volatile boolean running = true;
@@ -120,7 +122,7 @@ final class ConsumerLoop implements AutoCloseable {
         this.settings = settings;
         this.consumer = consumer;
         this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Schedulers.daemonThreads(name + "-worker"));
+                new LinkedBlockingQueue<>(), workerThreads(Schedulers.daemonThreads(name + "-worker")));
         this.executor.allowCoreThreadTimeOut(true);
         this.lanes = new Lanes(settings.concurrency(), executor, settings.scheduler(), handler,
                 settings.initialBackoff(), settings.maxBackoff(), name, signal);
@@ -131,6 +133,21 @@ final class ConsumerLoop implements AutoCloseable {
     ConsumerLoop start() {
         pollThread.start();
         return this;
+    }
+
+    private java.util.concurrent.ThreadFactory workerThreads(java.util.concurrent.ThreadFactory factory) {
+        return task -> {
+            Thread[] self = new Thread[1];
+            self[0] = factory.newThread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    workers.remove(self[0]);
+                }
+            });
+            workers.add(self[0]);
+            return self[0];
+        };
     }
 
     /** Work polled but not settled yet (held work not counted). */
@@ -165,9 +182,17 @@ final class ConsumerLoop implements AutoCloseable {
         if (abrupt) {
             aborted = true;
         }
+        boolean fromHandler = workers.contains(Thread.currentThread());
+        if (fromHandler) {
+            // a handler closing its own subscription: nothing more starts, and it must not wait for the poll thread,
+            // which waits for this very handler; the poll thread finishes the close once the handler returned
+            lanes.stop();
+        }
         running = false;
-        signal.signal(); // a poll thread backing off after a failed poll stops at once
-        if (Thread.currentThread() != pollThread) {
+        signal.signal(); // a poll thread backing off after a failed poll, or draining, stops at once
+        if (fromHandler) {
+            consumer.wakeup();
+        } else if (Thread.currentThread() != pollThread) {
             consumer.wakeup();
             try {
                 pollThread.join(settings.closeTimeout().plus(COMMIT_TIMEOUT).toMillis());
@@ -241,8 +266,8 @@ final class ConsumerLoop implements AutoCloseable {
         if (!aborted) {
             // drain what was polled, not only what runs: the commit covers a partition only up to its first
             // unfinished work, so work of other keys that ran ahead of a queued one would be delivered again
-            signal.await(() -> aborted || assigned.values().stream().allMatch(PartitionProgress::allTurnsOver),
-                    deadline);
+            signal.await(() -> aborted || lanes.isStopped()
+                    || assigned.values().stream().allMatch(PartitionProgress::allTurnsOver), deadline);
         }
         lanes.stop();
         if (aborted) {
@@ -287,6 +312,7 @@ final class ConsumerLoop implements AutoCloseable {
             progress.revoke(tellHolders);
         }
         assigned.clear();
+        pausedForHeld.clear();
     }
 
     private void applyBackPressure() {
@@ -357,7 +383,6 @@ final class ConsumerLoop implements AutoCloseable {
             });
         }
     }
-
 
     private final class Listener implements ConsumerRebalanceListener {
         @Override

@@ -101,6 +101,10 @@ final class Lanes {
         stopped = true;
     }
 
+    boolean isStopped() {
+        return stopped;
+    }
+
     /** How many handler invocations are under way right now (not counting work waiting for a retry). */
     int running() {
         int running = 0;

@@ -105,7 +105,7 @@ class ConsumerLoopTest {
         await().atMost(WAIT).until(() -> handled.containsAll(List.of(0L, 1L)));
 
         onPollThread(() -> mock.rebalance(List.of()));
-        await().atMost(WAIT).until(() -> works.get(0).isSettled());
+        await().atMost(WAIT).until(() -> work(0).isSettled());
         stuck.complete(null); // a late outcome of an abandoned turn
         onPollThread(() -> { });
 
@@ -129,14 +129,14 @@ class ConsumerLoopTest {
             mock.addRecord(record(0, "a"));
             mock.addRecord(record(1, "a"));
         });
-        await().atMost(WAIT).until(() -> handled.containsAll(List.of(0L, 1L)) && works.get(1).isSettled());
+        await().atMost(WAIT).until(() -> handled.containsAll(List.of(0L, 1L)) && work(1).isSettled());
         await().atMost(WAIT).until(() -> mock.committedOffset() == 0);
 
         onPollThread(() -> mock.rebalance(List.of()));
 
         await().atMost(WAIT).until(() -> returned.get() == 1);
         assertThat(mock.committedOffset()).as("committed offset: the held record stays uncommitted").isEqualTo(0);
-        works.get(0).release(); // after it was handed back: ignored
+        work(0).release(); // after it was handed back: ignored
         onPollThread(() -> { });
         assertThat(mock.committedOffset()).isEqualTo(0);
     }
@@ -158,14 +158,18 @@ class ConsumerLoopTest {
         assertThat(mock.paused()).as("paused partitions while 4 events are held (limit 2)").containsExactly(TP);
         assertThat(loop.inFlight()).as("held events are not in flight").isZero();
 
-        works.get(0).release();
-        works.get(1).release();
-        works.get(2).release();
+        work(0).release();
+        work(1).release();
+        work(2).release();
         await().atMost(WAIT).until(() -> {
             onPollThread(() -> { });
             return mock.paused().isEmpty();
         });
-        assertThat(mock.committedOffset()).as("commit point: below the one event still held").isEqualTo(3);
+        await().atMost(WAIT).until(() -> {
+            onPollThread(() -> { });
+            return mock.committedOffset() == 3; // the commit point stops below the one event still held
+        });
+        assertThat(work(3).isHeld()).isTrue();
     }
 
     @Test
@@ -197,7 +201,7 @@ class ConsumerLoopTest {
         slow.complete(null);
         onPollThread(() -> { });
 
-        assertThat(works.get(0).isSettled()).as("the lost partition's work is settled (abandoned)").isTrue();
+        assertThat(work(0).isSettled()).as("the lost partition's work is settled (abandoned)").isTrue();
         assertThat(mock.committedOffset()).as("committed offset: not past the record of the lost partition")
                 .isLessThanOrEqualTo(0);
 
@@ -211,7 +215,7 @@ class ConsumerLoopTest {
             mock.addRecord(record(1, "b"));
         });
         await().atMost(WAIT).until(() -> handled.contains(1L) && mock.committedOffset() == 2);
-        assertThat(handled).as("offsets handled: the lost one twice").containsExactly(0L, 0L, 1L);
+        assertThat(handled).as("offsets handled: the lost one twice").containsExactlyInAnyOrder(0L, 0L, 1L);
     }
 
     @Test
@@ -243,6 +247,11 @@ class ConsumerLoopTest {
         };
         loop = new ConsumerLoop("test-loop", mock, List.of(TP.topic()), null, ConsumerLoop.ONE_PER_RECORD, handler,
                 settings).start();
+    }
+
+    /** The (first) work of {@code offset}: lanes of different keys start in any order. */
+    private Work work(long offset) {
+        return works.stream().filter(w -> w.firstOffset() == offset).findFirst().orElseThrow();
     }
 
     private void assign() {

@@ -81,7 +81,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link #subscribe(String, String, BusConsumer)}.
  *
  * <p><b>Time.</b> Every wait is bounded by {@link #deliveryTimeout()}; absence ("no duplicate arrives") is checked by
- * waiting {@link #quietPeriod()}. Both are hooks because a real broker is slower than memory.
+ * waiting {@link #quietPeriod()}, and after a crash or a hand-over past {@link #redeliveryTimeout()}. They are hooks
+ * because a real broker is slower than memory.
+ *
+ * <p><b>Several members.</b> The scale-out, explicit-key and held-acknowledgement groups run two to four members of
+ * one group, each on its own client from {@link #createMemberBus()}, as separate application instances would. A bus
+ * test that overrides {@link #crash(EventBus)} also gets the crash tests: a member is aborted like a killed process,
+ * nothing may be lost, and duplicates — legal only there — are counted and printed, never failed on. The bookkeeping
+ * (global delivery order, which member handles which key, crashed members) lives in a package-private {@code KeyTimeline}.
+ *
+ * <p>To run one test while working on a bus: {@code -Dswitchboard.kit.only=<part of its method or display name>}.
  */
 @ExtendWith(KitFilter.class)
 public abstract class EventBusCompatibilityKit {
