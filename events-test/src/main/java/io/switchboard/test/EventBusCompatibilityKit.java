@@ -1706,9 +1706,9 @@ public abstract class EventBusCompatibilityKit {
 
         /** Aborts a member with {@link #crash(EventBus)}; what it acknowledged until then counts as acknowledged. */
         void crash(Member member) {
-            timeline.crashing(member.name, member.consumer.acknowledgedIds());
+            timeline.crashing(member.name);
             EventBusCompatibilityKit.this.crash(member.bus);
-            timeline.crashed(member.name);
+            timeline.crashed(member.name, member.consumer.acknowledgedIds());
         }
 
         /** Waits until every published event was acknowledged by a member (a crashed one: before it crashed). */

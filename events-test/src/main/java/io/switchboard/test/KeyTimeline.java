@@ -98,13 +98,11 @@ final class KeyTimeline {
     }
 
     /**
-     * Marks {@code member} as crashing: from now on its stages fail, whatever it was handling no longer counts as
-     * handled by anyone (a killed process handles nothing), and {@code acknowledged} is what it acknowledged before
-     * it died.
+     * Marks {@code member} as crashing: from now on its stages fail, and whatever it was handling no longer counts as
+     * handled by anyone (a killed process handles nothing).
      */
-    synchronized void crashing(String member, Set<String> acknowledged) {
+    synchronized void crashing(String member) {
         crashed.add(member);
-        acknowledgedBeforeCrash.put(member, Set.copyOf(acknowledged));
         handling.entrySet().removeIf(e -> {
             if (e.getValue().equals(member)) {
                 depth.remove(e.getKey());
@@ -114,8 +112,13 @@ final class KeyTimeline {
         });
     }
 
-    /** The crash of {@code member} completed: a delivery to it from now on is a violation. */
-    void crashed(String member) {
+    /**
+     * The crash of {@code member} completed: a delivery to it from now on is a violation. {@code acknowledged} is what
+     * it acknowledged before it died, read only now: a stage that completed just before {@link #crashing} may have
+     * been acknowledged by the bus after an earlier look.
+     */
+    void crashed(String member, Set<String> acknowledged) {
+        acknowledgedBeforeCrash.put(member, Set.copyOf(acknowledged));
         dead.add(member);
     }
 

@@ -93,13 +93,13 @@ final class RecordingConsumer implements BusConsumer {
     @Override
     public CompletionStage<Void> deliver(CloudEvent event) {
         deliveries.add(event);
-        CompletionStage<Void> stage = behaviour.apply(event);
-        stage.whenComplete((v, failure) -> {
+        // The bus gets the recording stage, not the behaviour's own: a bus's reaction to completion (its acknowledgement)
+        // must never run before the event is recorded as acknowledged, or a crash in between would look like a loss.
+        return behaviour.apply(event).whenComplete((v, failure) -> {
             if (failure == null) {
                 acknowledged.add(event.getId());
             }
         });
-        return stage;
     }
 
     @Override
