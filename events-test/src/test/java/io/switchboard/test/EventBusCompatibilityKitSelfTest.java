@@ -398,8 +398,13 @@ class EventBusCompatibilityKitSelfTest {
     static class ClaimsHeldAcknowledgement extends Honest {
         @Override
         protected EventBus createBus() {
-            // calls deliver(event) only: a consumer's hold() is never offered, so nothing is held
-            return new Claiming(fastBus(), BusCapability.HELD_ACKNOWLEDGEMENT);
+            // declares held acknowledgement but calls deliver(event) only: a consumer's hold() is never offered
+            return new Claiming(fastBus(), BusCapability.HELD_ACKNOWLEDGEMENT) {
+                @Override
+                BusConsumer wrap(BusConsumer consumer) {
+                    return event -> consumer.deliver(event);
+                }
+            };
         }
     }
 
@@ -692,7 +697,7 @@ class EventBusCompatibilityKitSelfTest {
     }
 
     /** A bus that declares a capability it does not have. */
-    static final class Claiming extends Wrapping {
+    static class Claiming extends Wrapping {
         private final Set<BusCapability> capabilities;
 
         Claiming(EventBus delegate, BusCapability extra) {

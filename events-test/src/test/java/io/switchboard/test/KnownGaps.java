@@ -1,27 +1,48 @@
 package io.switchboard.test;
 
+import io.cloudevents.CloudEvent;
+import io.switchboard.core.bus.InMemoryEventBus;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Disables, visibly and with the reason, kit tests that a bus is known not to pass yet. Every entry names the defect
- * and where it is being fixed; remove the entry with the fix.
+ * Disables, visibly and with the reason, kit tests that the in-memory bus is known not to pass yet. Each gap is
+ * detected from the bus's public API, so the test runs again as soon as the fix is there; remove the entry with it.
  */
 final class KnownGaps implements ExecutionCondition {
 
-    private static final String NO_KEYED_PUBLISH = "known gap of InMemoryEventBus (scale-out issue): it does not"
-            + " implement EventBus.publish(topic, event, partitionKey) yet, which every bus with consumer groups must";
+    private static final Map<String, String> IN_MEMORY = gaps();
 
-    private static final Map<String, String> IN_MEMORY = Map.of(
-            "publish(topic, event, key) delivers the event unchanged", NO_KEYED_PUBLISH,
-            "events with different subjects but one explicit key arrive in order, on one member", NO_KEYED_PUBLISH,
-            "a member leaving cleanly mid-stream: per-key order kept, nothing lost or repeated",
-            "known gap of InMemoryEventBus (scale-out issue): a leaving member's unfinished delivery goes to the next"
-                    + " member at once, while the leaving member's handler still runs, so one key is handled by two"
-                    + " members at the same time; the leave should wait (bounded) for the stage first");
+    private static Map<String, String> gaps() {
+        Map<String, String> gaps = new HashMap<>();
+        if (!declares(InMemoryEventBus.class, "publish", String.class, CloudEvent.class, String.class)) {
+            String reason = "known gap of InMemoryEventBus (scale-out issue): it does not implement"
+                    + " EventBus.publish(topic, event, partitionKey) yet, which every bus with consumer groups must";
+            gaps.put("publish(topic, event, key) delivers the event unchanged", reason);
+            gaps.put("events with different subjects but one explicit key arrive in order, on one member", reason);
+        }
+        if (!declares(InMemoryEventBus.Builder.class, "leaveTimeout", Duration.class)) {
+            gaps.put("a member leaving cleanly mid-stream: per-key order kept, nothing lost or repeated",
+                    "known gap of InMemoryEventBus (scale-out issue): a leaving member's unfinished delivery goes to"
+                            + " the next member at once, while the leaving member's handler still runs, so one key is"
+                            + " handled by two members at the same time; the leave should wait (bounded) for the stage");
+        }
+        return gaps;
+    }
+
+    private static boolean declares(Class<?> type, String method, Class<?>... parameters) {
+        try {
+            type.getDeclaredMethod(method, parameters);
+            return true;
+        } catch (NoSuchMethodException missing) {
+            return false;
+        }
+    }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
