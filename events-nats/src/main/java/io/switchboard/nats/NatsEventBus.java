@@ -46,9 +46,9 @@ import java.util.function.Function;
  * {@link NatsBusConfig#leaseBucket()} (see {@link NatsSubscription}); so one key's events go to one member at a time.
  *
  * <p><b>Publishing</b> encodes with the CloudEvents NATS binding (binary by default) and completes when the stream's
- * PubAck arrived (stored); every message carries {@code Nats-Msg-Id} = percent-encoded {@code source} and {@code id},
- * so the stream drops copies of one event within its duplicate window — a retried publish, or the same tick from
- * several instances. The stage completes on a jnats thread; dependent actions must not block.
+ * PubAck arrived (stored); every message carries {@code Nats-Msg-Id} = the topic and the percent-encoded
+ * {@code source} and {@code id}, so the stream drops copies of one event on one topic within its duplicate window — a
+ * retried publish, or the same tick from several instances — while the same event on another topic is stored. The stage completes on a jnats thread; dependent actions must not block.
  *
  * <p><b>Consuming</b> is at-least-once: a message is acknowledged only after the consumer's stage completed (or, held,
  * when released); a failed stage is NAK'd with backoff and its lane waits for the redelivery, so later events of its
@@ -192,7 +192,9 @@ public final class NatsEventBus implements EventBus {
         try {
             Headers headers = new Headers();
             byte[] body = CloudEventMessages.encode(event, config.encoding(), headers);
-            headers.put(MSG_ID_HEADER, HeaderValues.encode(event.getSource().toString()) + " "
+            // the topic is part of the id: the stream holds every topic, and one event may travel on several (a
+            // source topic and a subscriber's correlation topic); only copies on the same topic are duplicates
+            headers.put(MSG_ID_HEADER, topic + " " + HeaderValues.encode(event.getSource().toString()) + " "
                     + HeaderValues.encode(event.getId()));
             if (key != null) {
                 headers.put(KEY_HEADER, HeaderValues.encode(key));

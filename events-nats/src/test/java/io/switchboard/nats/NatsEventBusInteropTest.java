@@ -74,7 +74,7 @@ class NatsEventBusInteropTest {
                     .isEqualTo("application/json");
             assertThat(h.getFirst("ce-region")).isEqualTo("eu%20west");
             assertThat(h.get("Content-Type")).as("no Content-Type: that would mean structured mode").isNull();
-            assertThat(h.getFirst("Nats-Msg-Id")).isEqualTo("https://shop.example/orders?r=eu id%201/%22x%22");
+            assertThat(h.getFirst("Nats-Msg-Id")).isEqualTo(topic + " https://shop.example/orders?r=eu id%201/%22x%22");
             assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo("{\"order\":7}");
             int partition = Math.floorMod(Names.fnv1a("order-7"), config.partitions());
             assertThat(m.getSubject()).isEqualTo(config.subject(topic, partition));
