@@ -29,7 +29,11 @@ import java.util.regex.Pattern;
  * without the correlation attribute is counted as uncorrelated here and not re-published.
  *
  * <p>Also re-publishes long-held events as re-parked copies (extension {@value #PARKED}: when the original first
- * arrived, epoch millis). Immutable and thread-safe.
+ * arrived, epoch millis). A copy travels under an id of its own (the original id is kept in {@value #PARKED_ID} and
+ * restored by {@link CorrelationInlet}): the copy is the same event on the same topic, and a bus that suppresses
+ * duplicates by {@code source} and {@code id} within a window (NATS's {@code Nats-Msg-Id}, Redis's publish-side
+ * suppression) would otherwise drop it while the original is released — losing the held event. Immutable and
+ * thread-safe.
  */
 public final class CorrelationHop {
 
@@ -37,10 +41,13 @@ public final class CorrelationHop {
     public static final String INPUTS = "sbinputs";
     /** Extension marking a re-parked copy; its value is when the original first arrived (epoch millis). Reserved. */
     public static final String PARKED = "sbparked";
+    /** Extension of a re-parked copy holding the original event id, which the copy's own id replaces in transit. */
+    public static final String PARKED_ID = "sbparkedid";
     /** The partition key of a subscriber without {@code correlateBy}: all its events meet on one member. */
     static final String SINGLE_KEY = "switchboard.correlate";
 
     private static final Logger log = LoggerFactory.getLogger(CorrelationHop.class);
+    private static final java.util.concurrent.atomic.AtomicLong PARKS = new java.util.concurrent.atomic.AtomicLong();
     private static final String PREFIX = "switchboard.correlate.";
     private static final int MAX_TOPIC = 200;
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_\\-]+");
@@ -126,8 +133,11 @@ public final class CorrelationHop {
     /** Re-publishes a long-held event as a re-parked copy under its key. */
     public CompletionStage<Void> repark(String input, CloudEvent event, long arrivedMillis) {
         String key = keyOf(event);
-        return send(CloudEventBuilder.from(event).withExtension(INPUTS, input)
-                .withExtension(PARKED, Long.toString(arrivedMillis)).build(), key == null ? SINGLE_KEY : key);
+        // a fresh id per re-park (the original's plus when it was re-parked), so no duplicate window can swallow it
+        String transitId = event.getId() + "~parked-" + System.currentTimeMillis() + "-" + PARKS.incrementAndGet();
+        return send(CloudEventBuilder.from(event).withId(transitId).withExtension(PARKED_ID, event.getId())
+                .withExtension(INPUTS, input).withExtension(PARKED, Long.toString(arrivedMillis)).build(),
+                key == null ? SINGLE_KEY : key);
     }
 
     private CompletionStage<Void> send(CloudEvent copy, String key) {

@@ -101,6 +101,10 @@ public final class CorrelationInlet implements BusConsumer {
         CloudEventBuilder original = CloudEventBuilder.from(event).withoutExtension(CorrelationHop.INPUTS);
         if (parked != null) {
             original.withoutExtension(CorrelationHop.PARKED);
+            Object originalId = event.getExtension(CorrelationHop.PARKED_ID);
+            if (originalId != null) {
+                original.withId(originalId.toString()).withoutExtension(CorrelationHop.PARKED_ID);
+            }
         }
         acknowledgement.hold();
         return d.offerHeld(input.toString(), original.build(), acknowledgement, parkedArrival);
