@@ -468,6 +468,11 @@ public final class Switchboard implements AutoCloseable {
             for (Registration r : dispatcher.registrations()) {
                 all.addAll(r.subscribers());
             }
+            for (SubscriberDispatch d : all) {
+                if (d.hop() != null) {
+                    d.hop().close(); // held events whose copies still fail are redelivered by the bus
+                }
+            }
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             for (SubscriberDispatch d : all) {
                 closing.add(d.retire().toCompletableFuture());

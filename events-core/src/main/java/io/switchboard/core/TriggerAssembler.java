@@ -155,7 +155,7 @@ final class TriggerAssembler {
                     continue;
                 }
                 hop = new CorrelationHop(bus, busName, CorrelationHop.topicName(group, trigger.name(), s.name()),
-                        s.correlateBy(), scheduler.clock());
+                        s.correlateBy(), scheduler);
                 gate.reparkAfter(reparkAfter, hop::repark);
             }
             Sink.Invoker direct = null;

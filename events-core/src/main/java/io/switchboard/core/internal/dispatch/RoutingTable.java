@@ -36,6 +36,8 @@ public final class RoutingTable {
      */
     private final String onlyType;
     private final Route[] onlyTypeRoutes;
+    /** Whether a route leads to a subscriber with a {@link CorrelationHop} (see {@link TopicRouter}). */
+    private final boolean rekeys;
 
     private RoutingTable(Collection<Route> routes) {
         Map<String, List<Route>> types = new LinkedHashMap<>();
@@ -56,6 +58,13 @@ public final class RoutingTable {
         this.bySource = freeze(sources);
         this.unindexed = rest.toArray(NONE);
         this.size = routes.size();
+        boolean hops = false;
+        for (Route route : routes) {
+            for (SubscriberDispatch s : route.subscribers()) {
+                hops |= s.hop() != null;
+            }
+        }
+        this.rekeys = hops;
         if (types.size() == 1 && sources.isEmpty() && rest.isEmpty()) {
             this.onlyType = types.keySet().iterator().next();
             this.onlyTypeRoutes = byType.get(onlyType);
@@ -73,6 +82,11 @@ public final class RoutingTable {
     /** Number of routes. */
     public int size() {
         return size;
+    }
+
+    /** Whether some route leads to a subscriber re-publishing to its correlation topic ({@link CorrelationHop}). */
+    boolean rekeys() {
+        return rekeys;
     }
 
     /** Routes the event through every candidate route; returns the tracker of asynchronous work, if any. */

@@ -1,6 +1,7 @@
 package io.switchboard.core.internal.dispatch;
 
 import io.cloudevents.CloudEvent;
+import io.switchboard.api.Acknowledgement;
 import io.switchboard.api.BusConsumer;
 import io.switchboard.api.PoisonMessage;
 import org.slf4j.Logger;
@@ -79,6 +80,32 @@ public final class TopicRouter implements BusConsumer {
         }
         Tracker tracker = ((RoutingTable) TABLE.getAcquire(this)).dispatch(event, null);
         return tracker == null ? Stages.DONE : tracker.seal();
+    }
+
+    /**
+     * Called by buses with {@link io.switchboard.api.BusCapability#HELD_ACKNOWLEDGEMENT}. Without a correlation hop
+     * among the routes (or with {@link #deduplicate()}) this is {@link #deliver(CloudEvent)}: the plain path allocates
+     * and costs nothing more. With one, the event is routed under a {@link CorrelationHop.HeldTurn}: its stage completes
+     * as soon as the other routes are done and every hop publish was handed to the bus, so the bus goes on with the
+     * key's next event without waiting for the publish round trip; the event is held unacknowledged until the
+     * publishes are accepted (retried meanwhile; see {@link CorrelationHop}).
+     */
+    @Override
+    public CompletionStage<Void> deliver(CloudEvent event, Acknowledgement acknowledgement) {
+        RoutingTable t = (RoutingTable) TABLE.getAcquire(this);
+        if (!t.rekeys() || handled != null) {
+            return deliver(event);
+        }
+        CorrelationHop.HeldTurn turn = new CorrelationHop.HeldTurn(event, acknowledgement);
+        try {
+            t.dispatch(event, turn);
+        } catch (RuntimeException | Error e) {
+            turn.completeExceptionally(e); // the bus redelivers the event: pending publish retries stop
+            throw e;
+        }
+        CompletionStage<Void> stage = turn.seal();
+        turn.routed();
+        return stage;
     }
 
     /**

@@ -17,8 +17,11 @@ import java.util.function.BiConsumer;
  * itself the stage handed back to the bus (one object per event, not a counter plus a future). Allocated only when
  * an event causes asynchronous work; synchronous dispatch returns a shared completed stage. The dispatching thread
  * holds the count up until {@link #seal()}, so the result cannot complete half-way through routing.
+ *
+ * <p>Not final only for {@link CorrelationHop.HeldTurn}, the tracker of an event routed with its bus acknowledgement
+ * to a correlation hop; the plain dispatch path allocates only this class.
  */
-final class Tracker extends CompletableFuture<Void> implements BiConsumer<Object, Throwable> {
+class Tracker extends CompletableFuture<Void> implements BiConsumer<Object, Throwable> {
 
     private static final VarHandle PENDING;
     private static final VarHandle FAILURE;
