@@ -57,6 +57,7 @@ final class NatsSubscription implements Subscription {
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
+    private volatile long lag = -1;
 
     /** What a subscription needs from its bus. */
     interface BusContext {
@@ -129,6 +130,42 @@ final class NatsSubscription implements Subscription {
     }
 
     private void heartbeat() {
+        renewLeases();
+        refreshLag(); // after the leases: a slow answer never delays a renewal
+    }
+
+    /**
+     * The group's backlog over all the topic's partitions (not only the ones this member owns): per durable
+     * consumer, messages not yet delivered ({@code num_pending}) plus delivered, unacknowledged ones
+     * ({@code num_ack_pending}); -1 while unknown (no answer yet, the last refresh failed, closed). Thread-safe,
+     * never blocks: refreshed on each heartbeat.
+     */
+    long lag() {
+        return closed ? -1 : lag;
+    }
+
+    private void refreshLag() {
+        if (closed) {
+            return;
+        }
+        long total = 0;
+        try {
+            for (int p = 0; p < bus.config().partitions(); p++) {
+                io.nats.client.api.ConsumerInfo info = bus.management().getConsumerInfo(bus.config().stream(),
+                        durable(p));
+                total += info.getNumPending() + info.getNumAckPending();
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.debug("{}: reading the consumer lag of '{}' failed ({})", memberId, topic, e.toString());
+            total = -1;
+        }
+        lag = total;
+    }
+
+    private void renewLeases() {
         if (closed) {
             return;
         }
