@@ -1,5 +1,8 @@
 package io.switchboard.kafka;
 
+import io.switchboard.api.Sink;
+import io.switchboard.api.Trigger;
+import io.switchboard.core.Switchboard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,5 +63,28 @@ class KafkaBusMetricsTest {
         }
         assertThat(consuming.connected()).isFalse();
         assertThat(consuming.consumerLag(topic, group)).isEmpty();
+    }
+
+    /** What the {@code switchboard.bus.consumer.lag} gauge and the readiness probe read: a figure, not "unknown". */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void runtimeViewReportsTheKafkaLagOfItsTriggerTopics() {
+        int events = 10;
+        AtomicInteger handled = new AtomicInteger();
+        try (KafkaEventBus bus = KafkaEventBus.create(SharedKafka.fastBus(kafka.bootstrapServers()).build());
+             Switchboard switchboard = Switchboard.builder().bus(bus).group(TestEvents.unique("app"))
+                     .trigger(Trigger.builder("count").input("all", null)
+                             .subscriber("count", null, Sink.handler(event -> handled.incrementAndGet())).build())
+                     .build().start()) {
+            String topic = switchboard.runtime().consumedTopics().get(Switchboard.DEFAULT_BUS).get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> switchboard.runtime().consumerLag(Switchboard.DEFAULT_BUS,
+                    topic), lag -> lag.equals(OptionalLong.of(0)));
+            assertThat(switchboard.runtime().health().ready()).isTrue();
+            for (int i = 0; i < events; i++) {
+                switchboard.publish(TestEvents.event("r" + i, "k" + i)).toCompletableFuture().join();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() == events
+                    && switchboard.runtime().consumerLag(Switchboard.DEFAULT_BUS, topic).equals(OptionalLong.of(0)));
+        }
     }
 }
