@@ -108,6 +108,8 @@ final class ConsumerLoop implements AutoCloseable {
     private boolean paused; // poll thread only
     private boolean commitInFlight; // poll thread only (commit callbacks run inside poll)
     private long nextSample = System.nanoTime(); // poll thread only
+    /** Poll thread only: a member assigned no partition has no lag, one not assigned yet an unknown one. */
+    private boolean everAssigned;
     /** Sampled on the poll thread (the consumer is not thread-safe): -1 while unknown. */
     private volatile long lag = -1;
     /** Sampled on the poll thread: whether the consumer holds a broker connection; true until first sampled. */
@@ -164,7 +166,8 @@ final class ConsumerLoop implements AutoCloseable {
 
     /**
      * Events of the assigned partitions not consumed yet (log-end offset minus the offset the loop commits next),
-     * as last sampled by the poll thread, or -1 while unknown (no partition assigned, no fetch answer yet, stopped).
+     * as last sampled by the poll thread (0 for a member assigned no partition), or -1 while unknown (not assigned
+     * yet, no fetch answer yet for a partition, stopped).
      * Thread-safe, never blocks.
      */
     long lag() {
@@ -297,7 +300,7 @@ final class ConsumerLoop implements AutoCloseable {
         nextSample = now + SAMPLE_INTERVAL_NANOS;
         try {
             long total = 0;
-            boolean known = !assigned.isEmpty();
+            boolean known = everAssigned;
             for (PartitionProgress progress : assigned.values()) {
                 java.util.OptionalLong notPolled = consumer.currentLag(progress.topicPartition);
                 if (notPolled.isEmpty()) {
@@ -451,6 +454,7 @@ final class ConsumerLoop implements AutoCloseable {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            everAssigned = true;
             for (TopicPartition tp : partitions) {
                 assigned.put(tp, new PartitionProgress(tp, signal));
             }

@@ -130,8 +130,12 @@ final class NatsSubscription implements Subscription {
     }
 
     private void heartbeat() {
-        renewLeases();
-        refreshLag(); // after the leases: a slow answer never delays a renewal
+        if (renewLeases()) {
+            // after the leases, and only when the server answered them: an unreachable server costs no extra timeouts
+            refreshLag();
+        } else {
+            lag = -1; // the server did not answer the renewal: do not wait for a lag answer, nor report an old one
+        }
     }
 
     /**
@@ -165,9 +169,10 @@ final class NatsSubscription implements Subscription {
         lag = total;
     }
 
-    private void renewLeases() {
+    /** The heartbeat's lease work; false if it failed (the server did not answer in time). */
+    private boolean renewLeases() {
         if (closed) {
-            return;
+            return false;
         }
         NatsBusConfig config = bus.config();
         KeyValue kv = bus.leases();
@@ -258,7 +263,9 @@ final class NatsSubscription implements Subscription {
             if (!expired.isEmpty()) {
                 release(expired, false);
             }
+            return false;
         }
+        return true;
     }
 
     /**
