@@ -71,6 +71,8 @@ final class ConsumerLoop implements AutoCloseable {
     /** First and longest wait before polling again after a failed poll. */
     private static final Duration FIRST_POLL_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_POLL_RETRY = Duration.ofSeconds(5);
+    /** How often the poll thread refreshes the lag and connection figures monitoring threads read. */
+    private static final long SAMPLE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** Tuning shared by the bus and the source. */
     record Settings(int concurrency, int maxInFlight, Duration pollTimeout, Duration revokeTimeout,
@@ -105,6 +107,13 @@ final class ConsumerLoop implements AutoCloseable {
     private volatile boolean aborted;
     private boolean paused; // poll thread only
     private boolean commitInFlight; // poll thread only (commit callbacks run inside poll)
+    private long nextSample = System.nanoTime(); // poll thread only
+    /** Poll thread only: a member assigned no partition has no lag, one not assigned yet an unknown one. */
+    private boolean everAssigned;
+    /** Sampled on the poll thread (the consumer is not thread-safe): -1 while unknown. */
+    private volatile long lag = -1;
+    /** Sampled on the poll thread: whether the consumer holds a broker connection; true until first sampled. */
+    private volatile boolean connected = true;
 
     ConsumerLoop(String name, Map<String, Object> consumerConfig, List<String> topics, Pattern pattern,
                  Planner planner, WorkHandler handler, Settings settings) {
@@ -153,6 +162,21 @@ final class ConsumerLoop implements AutoCloseable {
     /** Work polled but not settled yet (held work not counted). */
     int inFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * Events of the assigned partitions not consumed yet (log-end offset minus the offset the loop commits next),
+     * as last sampled by the poll thread (0 for a member assigned no partition), or -1 while unknown (not assigned
+     * yet, no fetch answer yet for a partition, stopped).
+     * Thread-safe, never blocks.
+     */
+    long lag() {
+        return running ? lag : -1;
+    }
+
+    /** Whether the loop runs and its consumer held a broker connection when last sampled. Thread-safe. */
+    boolean connected() {
+        return running && connected && pollThread.isAlive();
     }
 
     /** Whether the poll thread ended. */
@@ -247,6 +271,7 @@ final class ConsumerLoop implements AutoCloseable {
                     }
                 }
                 lanes.flush(); // one wake-up per lane and poll, not one per record
+                sample();
                 try {
                     commit(false);
                 } catch (KafkaException e) {
@@ -259,6 +284,48 @@ final class ConsumerLoop implements AutoCloseable {
         } finally {
             shutdown();
         }
+    }
+
+    /**
+     * Refreshes {@link #lag()} and {@link #connected()} from the consumer's own state (no broker round trip), at
+     * most every {@link #SAMPLE_INTERVAL_NANOS}: the log-end offset the last fetch reported minus the position gives
+     * what was not polled yet, and the polled but unsettled records are added, so the figure is log-end minus the
+     * offset the next commit writes.
+     */
+    private void sample() {
+        long now = System.nanoTime();
+        if (now - nextSample < 0) {
+            return;
+        }
+        nextSample = now + SAMPLE_INTERVAL_NANOS;
+        try {
+            long total = 0;
+            boolean known = everAssigned;
+            for (PartitionProgress progress : assigned.values()) {
+                java.util.OptionalLong notPolled = consumer.currentLag(progress.topicPartition);
+                if (notPolled.isEmpty()) {
+                    known = false;
+                    break;
+                }
+                total += notPolled.getAsLong() + progress.unsettledPolled();
+            }
+            lag = known ? total : -1;
+            connected = connectionCount() != 0;
+        } catch (RuntimeException e) {
+            log.debug("{}: sampling the consumer lag failed: {}", name, e.toString());
+        }
+    }
+
+    /** The consumer's open broker connections, or -1 when its metrics do not tell. */
+    private long connectionCount() {
+        for (var metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals("connection-count")
+                    && metric.getKey().group().equals("consumer-metrics")
+                    && metric.getValue().metricValue() instanceof Number count) {
+                return count.longValue();
+            }
+        }
+        return -1;
     }
 
     private void shutdown() {
@@ -387,6 +454,7 @@ final class ConsumerLoop implements AutoCloseable {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            everAssigned = true;
             for (TopicPartition tp : partitions) {
                 assigned.put(tp, new PartitionProgress(tp, signal));
             }

@@ -10,6 +10,7 @@ import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.Scheduler;
 import io.switchboard.api.Subscription;
 import io.switchboard.core.time.Schedulers;
+import io.switchboard.spi.BusMetrics;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -56,10 +58,15 @@ import java.util.regex.Pattern;
  * rebalance commits what finished and leaves the rest to the next owner. Records that are not CloudEvents go to
  * {@link BusConsumer#poison}. See {@code docs/kafka.md}.
  *
+ * <p><b>Monitoring</b> ({@link BusMetrics}): the consumer lag of a topic and group is the log-end offset minus the
+ * offset the member commits next, summed over the partitions this bus's members of the group are assigned, sampled
+ * by each member's poll thread from its consumer's fetch state (no broker round trip); the bus counts as connected
+ * while open and every member's consumer holds a broker connection.
+ *
  * <p>Thread-safe. {@link #close()} closes every subscription, the producer and the admin client, and stops every
  * thread the bus started.
  */
-public final class KafkaEventBus implements EventBus {
+public final class KafkaEventBus implements EventBus, BusMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaEventBus.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -303,6 +310,45 @@ public final class KafkaEventBus implements EventBus {
             kafkaTopics.put(topic, kafkaTopic);
         }
         return kafkaTopic;
+    }
+
+    /**
+     * Open, and every subscription's consumer held a broker connection when its poll thread last looked (a bus
+     * without subscriptions cannot tell and answers while open).
+     */
+    @Override
+    public boolean connected() {
+        if (closed) {
+            return false;
+        }
+        for (KafkaSubscription subscription : subscriptions) {
+            if (!subscription.connected()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Log-end offset minus the offset to be committed next, summed over the partitions of {@code topic} that this
+     * bus's members of {@code group} are assigned, as their poll threads last sampled it; empty when no member of
+     * the group is open here or one of them has no figure yet (not assigned, no fetch answer yet).
+     */
+    @Override
+    public OptionalLong consumerLag(String topic, String group) {
+        long total = 0;
+        boolean any = false;
+        for (KafkaSubscription subscription : subscriptions) {
+            if (subscription.topic().equals(topic) && subscription.group().equals(group)) {
+                long lag = subscription.lag();
+                if (lag < 0) {
+                    return OptionalLong.empty();
+                }
+                total += lag;
+                any = true;
+            }
+        }
+        return any && !closed ? OptionalLong.of(total) : OptionalLong.empty();
     }
 
     /** Live subscriptions, for tests. */

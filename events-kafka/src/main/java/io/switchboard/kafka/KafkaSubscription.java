@@ -36,6 +36,16 @@ final class KafkaSubscription implements Subscription {
         return loop.inFlight();
     }
 
+    /** See {@link ConsumerLoop#lag()}. */
+    long lag() {
+        return loop.lag();
+    }
+
+    /** See {@link ConsumerLoop#connected()}. */
+    boolean connected() {
+        return loop.connected();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

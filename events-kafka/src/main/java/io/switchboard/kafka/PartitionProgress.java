@@ -67,6 +67,15 @@ final class PartitionProgress {
         return offset > committed ? offset : -1;
     }
 
+    /**
+     * Polled records of this partition not settled yet: how far the committable offset trails the consumer's
+     * position (which is one past the last polled record), 0 before the first poll returned records.
+     */
+    long unsettledPolled() {
+        long offset = committable();
+        return offset < 0 ? 0 : nextOffset - offset;
+    }
+
     void committed(long offset) {
         committed = Math.max(committed, offset);
     }

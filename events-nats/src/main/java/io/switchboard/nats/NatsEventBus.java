@@ -18,6 +18,7 @@ import io.switchboard.api.PoisonMessage;
 import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.Subscription;
 import io.switchboard.core.time.Schedulers;
+import io.switchboard.spi.BusMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +60,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe. {@link #close()} closes every subscription and the connection and stops every thread it started.
  */
-public final class NatsEventBus implements EventBus {
+public final class NatsEventBus implements EventBus, BusMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(NatsEventBus.class);
     private static final Set<BusCapability> CAPABILITIES = Set.copyOf(EnumSet.allOf(BusCapability.class));
@@ -378,6 +380,29 @@ public final class NatsEventBus implements EventBus {
     /** Live subscriptions, for tests. */
     Set<NatsSubscription> subscriptions() {
         return Set.copyOf(subscriptions);
+    }
+
+    /** Open, and both the bus's connection and its control connection report {@code CONNECTED}. */
+    @Override
+    public boolean connected() {
+        return !closed && connection.getStatus() == Connection.Status.CONNECTED
+                && control.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    /**
+     * The group's backlog on {@code topic} over all its partitions (per durable consumer: pending plus ack-pending
+     * messages), as of the last heartbeat of a member of {@code group} open on this bus; empty when there is none
+     * or it has no answer yet. Members of one group see the same group-wide figure, so the largest is taken.
+     */
+    @Override
+    public OptionalLong consumerLag(String topic, String group) {
+        long lag = -1;
+        for (NatsSubscription subscription : subscriptions) {
+            if (subscription.topic().equals(topic) && subscription.group().equals(group)) {
+                lag = Math.max(lag, subscription.lag());
+            }
+        }
+        return lag < 0 || closed ? OptionalLong.empty() : OptionalLong.of(lag);
     }
 
     @Override

@@ -57,6 +57,7 @@ final class NatsSubscription implements Subscription {
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> heartbeat;
     private volatile boolean closed;
+    private volatile long lag = -1;
 
     /** What a subscription needs from its bus. */
     interface BusContext {
@@ -129,8 +130,49 @@ final class NatsSubscription implements Subscription {
     }
 
     private void heartbeat() {
+        if (renewLeases()) {
+            // after the leases, and only when the server answered them: an unreachable server costs no extra timeouts
+            refreshLag();
+        } else {
+            lag = -1; // the server did not answer the renewal: do not wait for a lag answer, nor report an old one
+        }
+    }
+
+    /**
+     * The group's backlog over all the topic's partitions (not only the ones this member owns): per durable
+     * consumer, messages not yet delivered ({@code num_pending}) plus delivered, unacknowledged ones
+     * ({@code num_ack_pending}); -1 while unknown (no answer yet, the last refresh failed, closed). Thread-safe,
+     * never blocks: refreshed on each heartbeat.
+     */
+    long lag() {
+        return closed ? -1 : lag;
+    }
+
+    private void refreshLag() {
         if (closed) {
             return;
+        }
+        long total = 0;
+        try {
+            for (int p = 0; p < bus.config().partitions(); p++) {
+                io.nats.client.api.ConsumerInfo info = bus.management().getConsumerInfo(bus.config().stream(),
+                        durable(p));
+                total += info.getNumPending() + info.getNumAckPending();
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.debug("{}: reading the consumer lag of '{}' failed ({})", memberId, topic, e.toString());
+            total = -1;
+        }
+        lag = total;
+    }
+
+    /** The heartbeat's lease work; false if it failed (the server did not answer in time). */
+    private boolean renewLeases() {
+        if (closed) {
+            return false;
         }
         NatsBusConfig config = bus.config();
         KeyValue kv = bus.leases();
@@ -221,7 +263,9 @@ final class NatsSubscription implements Subscription {
             if (!expired.isEmpty()) {
                 release(expired, false);
             }
+            return false;
         }
+        return true;
     }
 
     /**

@@ -16,6 +16,7 @@ import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.Scheduler;
 import io.switchboard.api.Subscription;
 import io.switchboard.core.time.Schedulers;
+import io.switchboard.spi.BusMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +59,7 @@ import java.util.zip.CRC32;
  *
  * <p>Thread-safe. {@link #close()} closes every subscription and connection and stops every thread the bus started.
  */
-public final class RedisEventBus implements EventBus {
+public final class RedisEventBus implements EventBus, BusMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(RedisEventBus.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -419,6 +421,36 @@ public final class RedisEventBus implements EventBus {
             return CompletableFuture.failedFuture(new IllegalStateException("the Redis event bus is closed"));
         }
         return redis.xadd(config.deadLetterStream(), fields).thenApply(id -> (Void) null);
+    }
+
+    /** Open, and the bus's connection and every subscription's connections are up. */
+    @Override
+    public boolean connected() {
+        if (closed || !connection.isOpen()) {
+            return false;
+        }
+        for (RedisSubscription subscription : subscriptions) {
+            if (!subscription.connected()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The group's backlog on {@code topic} over all its shard streams (XINFO GROUPS {@code lag + pending}, Redis 7),
+     * as of the last heartbeat of a member of {@code group} open on this bus; empty when there is none or it has no
+     * answer yet. Members of one group see the same group-wide figure, so the largest (freshest growing) is taken.
+     */
+    @Override
+    public OptionalLong consumerLag(String topic, String group) {
+        long lag = -1;
+        for (RedisSubscription subscription : subscriptions) {
+            if (subscription.topic().equals(topic) && subscription.group().equals(group)) {
+                lag = Math.max(lag, subscription.lag());
+            }
+        }
+        return lag < 0 || closed ? OptionalLong.empty() : OptionalLong.of(lag);
     }
 
     /** Live subscriptions, for tests. */

@@ -71,6 +71,8 @@ final class RedisSubscription implements Subscription {
     private volatile boolean running = true;
     private volatile boolean aborted;
     private volatile boolean started;
+    /** The group's backlog over all shard streams, refreshed after each heartbeat; -1 while unknown. */
+    private volatile long lag = -1;
     /** Set when the read connection came back: a read in flight may have been answered to the lost connection. */
     private volatile boolean reconnected;
 
@@ -170,6 +172,71 @@ final class RedisSubscription implements Subscription {
             }
         }
         return owned;
+    }
+
+    /**
+     * Entries of the topic the group has not consumed yet, over all its shard streams (not only the ones this member
+     * owns): per stream, XINFO GROUPS' {@code lag} (entries not yet delivered to the group, Redis 7) plus
+     * {@code pending} (delivered, not acknowledged), as of the last heartbeat; -1 while unknown (no answer yet,
+     * a stream whose lag Redis cannot compute, stopped). Thread-safe, never blocks.
+     */
+    long lag() {
+        return running ? lag : -1;
+    }
+
+    /** Whether the member runs and its connections are up. Thread-safe, never blocks. */
+    boolean connected() {
+        return running && readConnection.isOpen() && controlConnection.isOpen();
+    }
+
+    /**
+     * Asks for the group's figures on every shard stream without waiting: the answers arrive on the connection's
+     * I/O thread and replace {@link #lag} when all of them came; a failed or incomplete answer leaves it unknown.
+     */
+    private void refreshLag() {
+        List<CompletableFuture<List<Object>>> answers = new ArrayList<>(shards.length);
+        for (Shard shard : shards) {
+            answers.add(control.xinfoGroups(shard.stream).toCompletableFuture());
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            long total = 0;
+            try {
+                for (CompletableFuture<List<Object>> answer : error == null ? answers
+                        : List.<CompletableFuture<List<Object>>>of()) {
+                    long backlog = groupBacklog(answer.join());
+                    if (backlog < 0) {
+                        total = -1;
+                        break;
+                    }
+                    total += backlog;
+                }
+            } catch (RuntimeException e) {
+                total = -1;
+            }
+            lag = error == null ? total : -1;
+        });
+    }
+
+    /** {@code lag + pending} of this member's group in one XINFO GROUPS answer, or -1 if it does not tell. */
+    private long groupBacklog(List<Object> groups) {
+        for (Object entry : groups) {
+            if (!(entry instanceof List<?> fields)) {
+                continue;
+            }
+            Map<String, Object> info = new HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                info.put(text(fields.get(i)), fields.get(i + 1));
+            }
+            if (group.equals(text(info.get("name")))) {
+                return info.get("lag") instanceof Number notDelivered && info.get("pending") instanceof Number pending
+                        ? notDelivered.longValue() + pending.longValue() : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? EntryFormat.string(bytes) : String.valueOf(value);
     }
 
     /** Entries read but not acknowledged (running, waiting for a retry, or held). */
@@ -294,6 +361,7 @@ final class RedisSubscription implements Subscription {
         // the leases were renewed at some instant after sentAt; a tenth of the lease covers clock-rate differences
         leaseValidUntil = sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis - leaseMillis / 10);
         nextHeartbeat = sentAt + TimeUnit.MILLISECONDS.toNanos(leaseMillis / 3);
+        refreshLag();
         int share = ((Number) result.get(1)).intValue();
         Set<Integer> owned = new HashSet<>();
         for (Object o : (List<?>) result.get(2)) {
