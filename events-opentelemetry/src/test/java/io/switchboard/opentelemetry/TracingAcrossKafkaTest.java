@@ -112,20 +112,26 @@ class TracingAcrossKafkaTest {
 
             String trace = request.getSpanContext().getTraceId();
             assertThat(exporter.getFinishedSpanItems()).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(trace));
-            SpanData created = publishOf(exporter, "c1");
-            SpanData paid = publishOf(exporter, "p1");
+            SpanData created = publishOf(exporter, "c1", "web");
+            SpanData paid = publishOf(exporter, "p1", "web");
             assertThat(created.getParentSpanId()).as("the HTTP caller's span is the parent")
                     .isEqualTo(request.getSpanContext().getSpanId());
             assertThat(paid.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
             assertThat(created.getAttributes().get(Semconv.DESTINATION)).isEqualTo("web");
             assertThat(created.getAttributes().get(Semconv.MESSAGING_SYSTEM)).isEqualTo(kafka.type());
+            // On a durable shared bus the correlated subscriber re-keys its inputs through its correlation topic
+            // (docs/scaling.md): each input is published once more, as a child of its delivery from the source topic.
+            SpanData createdCopy = publishOf(exporter, "c1", CORRELATION_TOPIC);
+            SpanData paidCopy = publishOf(exporter, "p1", CORRELATION_TOPIC);
+            assertThat(parentOf(exporter, createdCopy).getParentSpanId()).isEqualTo(created.getSpanId());
+            assertThat(parentOf(exporter, paidCopy).getParentSpanId()).isEqualTo(paid.getSpanId());
             SpanData ship = named(exporter, "handle orders").get(0);
-            assertThat(ship.getParentSpanId()).isEqualTo(paid.getSpanId());
+            assertThat(ship.getParentSpanId()).isEqualTo(paidCopy.getSpanId());
             assertThat(ship.getLinks()).extracting(l -> l.getSpanContext().getSpanId())
-                    .containsExactlyInAnyOrder(created.getSpanId(), paid.getSpanId());
+                    .containsExactlyInAnyOrder(createdCopy.getSpanId(), paidCopy.getSpanId());
             assertThat(ship.getLinks()).extracting(LinkData::getSpanContext).allSatisfy(c -> assertThat(c.isRemote())
                     .as("the contexts came back from Kafka records").isTrue());
-            SpanData shipped = publishOf(exporter, "s1");
+            SpanData shipped = publishOf(exporter, "s1", "app");
             assertThat(shipped.getParentSpanId()).isEqualTo(ship.getSpanId());
             assertThat(named(exporter, "handle notify").get(0).getParentSpanId()).isEqualTo(shipped.getSpanId());
         } finally {
@@ -138,9 +144,19 @@ class TracingAcrossKafkaTest {
         return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
     }
 
-    private static SpanData publishOf(InMemorySpanExporter exporter, String eventId) {
+    /** The correlation topic of subscriber 'ship' of trigger 'orders' in the default group (docs/scaling.md). */
+    private static final String CORRELATION_TOPIC = "switchboard.correlate.switchboard.orders.ship";
+
+    private static SpanData publishOf(InMemorySpanExporter exporter, String eventId, String topic) {
         return exporter.getFinishedSpanItems().stream()
-                .filter(s -> s.getName().startsWith("publish ") && eventId.equals(s.getAttributes().get(Semconv.MESSAGE_ID)))
-                .findFirst().orElseThrow();
+                .filter(s -> s.getName().startsWith("publish ") && eventId.equals(s.getAttributes().get(Semconv.MESSAGE_ID))
+                        && topic.equals(s.getAttributes().get(Semconv.DESTINATION)))
+                .findFirst().orElseThrow(() -> new AssertionError("no publish span of " + eventId + " to " + topic
+                        + " among " + exporter.getFinishedSpanItems().stream().map(SpanData::getName).toList()));
+    }
+
+    private static SpanData parentOf(InMemorySpanExporter exporter, SpanData span) {
+        return exporter.getFinishedSpanItems().stream().filter(s -> s.getSpanId().equals(span.getParentSpanId()))
+                .findFirst().orElseThrow(() -> new AssertionError("no finished parent of " + span.getName()));
     }
 }
