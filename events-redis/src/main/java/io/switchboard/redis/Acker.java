@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends {@code XACK}s for entries whose turn completed, batched: one batch in flight at a time, and everything that
@@ -32,6 +34,9 @@ final class Acker {
     private final String owner;
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** Threads in {@link #awaitIdle}; a batch that leaves the acker idle wakes them only when there are any. */
+    private final AtomicInteger idleWaiters = new AtomicInteger();
+    private final Object idle = new Object();
     private volatile boolean stopped;
 
     Acker(RedisAsyncCommands<String, byte[]> redis, String group, Scheduler scheduler, String owner) {
@@ -51,15 +56,32 @@ final class Acker {
         }
     }
 
-    /** Waits (bounded) until every queued acknowledgement was answered. */
+    /** Waits (bounded) until every queued acknowledgement was answered; woken by the last answer, not by polling. */
     void awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while ((busy.get() || !queue.isEmpty()) && System.nanoTime() < deadline && !stopped) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        idleWaiters.incrementAndGet(); // before the first look: a batch finishing after it will signal
+        try {
+            synchronized (idle) {
+                while ((busy.get() || !queue.isEmpty()) && !stopped) {
+                    long wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        return;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(idle, wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            idleWaiters.decrementAndGet();
+        }
+    }
+
+    /** Wakes {@link #awaitIdle} waiters after the acker went idle or stopped; without waiters, one volatile read. */
+    private void signalIdle() {
+        if (idleWaiters.get() > 0) {
+            synchronized (idle) {
+                idle.notifyAll();
             }
         }
     }
@@ -68,6 +90,7 @@ final class Acker {
     void stop() {
         stopped = true;
         queue.clear();
+        signalIdle();
     }
 
     private void send() {
@@ -82,6 +105,8 @@ final class Acker {
             busy.set(false);
             if (!queue.isEmpty() && !stopped && busy.compareAndSet(false, true)) {
                 send();
+            } else {
+                signalIdle();
             }
             return;
         }
@@ -109,6 +134,8 @@ final class Acker {
             busy.set(false);
             if (!queue.isEmpty() && !stopped && busy.compareAndSet(false, true)) {
                 send();
+            } else {
+                signalIdle();
             }
         });
     }

@@ -484,6 +484,8 @@ public final class RedisEventSource implements EventSource {
         private final String consumerName = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         private final Consumer<String> consumer = Consumer.from(group, consumerName);
         private final AtomicInteger inFlight = new AtomicInteger();
+        private final Object room = new Object();
+        private volatile boolean waitingForRoom;
         private final Set<String> emitting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean reconnected;
         private StatefulRedisConnection<String, byte[]> read;
@@ -530,7 +532,7 @@ public final class RedisEventSource implements EventSource {
             while (running) {
                 try {
                     if (inFlight.get() >= maxInFlight) {
-                        Thread.sleep(5);
+                        awaitRoom();
                         continue;
                     }
                     if (reconnected) {
@@ -587,6 +589,34 @@ public final class RedisEventSource implements EventSource {
             }
         }
 
+        /**
+         * Parks the reader while {@code maxInFlight} entries are being emitted, until one of them finishes
+         * ({@link #finished}) or the source closes; the bound on the wait only re-checks {@code running}.
+         */
+        private void awaitRoom() throws InterruptedException {
+            synchronized (room) {
+                waitingForRoom = true;
+                try {
+                    while (running && inFlight.get() >= maxInFlight) {
+                        room.wait(200);
+                    }
+                } finally {
+                    waitingForRoom = false;
+                }
+            }
+        }
+
+        /** One emit finished (acknowledged, or left pending at close): frees its place and wakes a parked reader. */
+        private void finished(String id) {
+            emitting.remove(id);
+            inFlight.decrementAndGet();
+            if (waitingForRoom) {
+                synchronized (room) {
+                    room.notifyAll();
+                }
+            }
+        }
+
         private void emit(StreamMessage<String, byte[]> message, CloudEvent event, int failures) {
             java.util.concurrent.CompletionStage<Void> stage;
             try {
@@ -596,15 +626,11 @@ public final class RedisEventSource implements EventSource {
             }
             stage.whenComplete((ok, error) -> {
                 if (!running) {
-                    emitting.remove(message.getId());
-                    inFlight.decrementAndGet(); // stays pending: emitted again after a restart or by another instance
+                    finished(message.getId()); // stays pending: emitted again after a restart or by another instance
                     return;
                 }
                 if (error == null) {
-                    ack.async().xack(stream, group, message.getId()).whenComplete((n, e) -> {
-                        emitting.remove(message.getId());
-                        inFlight.decrementAndGet();
-                    });
+                    ack.async().xack(stream, group, message.getId()).whenComplete((n, e) -> finished(message.getId()));
                     return;
                 }
                 long delay = Math.min(10_000, 100L << Math.min(failures, 7));
