@@ -232,7 +232,8 @@ class CrossInstanceNatsTest {
             Instant first = Instant.ofEpochMilli((System.currentTimeMillis() / period.toMillis() + 2) * period.toMillis());
             Instant last = first.plus(period.multipliedBy(ticks - 1));
             Instant crashAt = first.plus(period.multipliedBy(ticks / 2));
-            Thread.sleep(Math.max(0, crashAt.toEpochMilli() - System.currentTimeMillis()));
+            // crash at the instant of tick crashAt: once the tick before it was handled
+            await().atMost(WAIT).until(() -> handled.containsKey(crashAt.minus(period)));
             // kill the member that handles the ticks (all copies go to one partition, so to one member)
             int busiest = 0;
             for (int i = 1; i < 3; i++) {
