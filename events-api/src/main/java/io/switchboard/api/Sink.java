@@ -2,16 +2,17 @@ package io.switchboard.api;
 
 import io.cloudevents.CloudEvent;
 
+import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
 /**
- * Where a subscriber's firings go: a handler lambda, or a bus topic (re-publish). Create one with the static
- * factories; instances are immutable and thread-safe.
+ * Where a subscriber's firings go: a handler lambda, a bus topic (re-publish), or a function's URL (an HTTP sink).
+ * Create one with the static factories; instances are immutable and thread-safe.
  */
-public sealed interface Sink permits Sink.Invoke, Sink.Topic {
+public sealed interface Sink permits Sink.Invoke, Sink.Topic, Sink.Http {
 
     /** A handler for one event at a time (the completing event of each firing). */
     static Sink handler(EventHandler handler) {
@@ -56,6 +57,19 @@ public sealed interface Sink permits Sink.Invoke, Sink.Topic {
     }
 
     /**
+     * Delivers each firing as a CloudEvent over HTTP to {@code uri} (binary content mode, default timeout); see
+     * {@link HttpTarget} for the outcome of each response.
+     */
+    static Sink http(URI uri) {
+        return new Http(HttpTarget.builder(uri).build());
+    }
+
+    /** Delivers each firing as a CloudEvent over HTTP, as {@code target} describes. */
+    static Sink http(HttpTarget target) {
+        return new Http(target);
+    }
+
+    /**
      * The general form of a handler sink.
      *
      * @param invoker      runs one attempt; the stage's value is the reply ({@code null} for none)
@@ -89,6 +103,17 @@ public sealed interface Sink permits Sink.Invoke, Sink.Topic {
                 throw new IllegalArgumentException("sink topic must not be blank");
             }
             Objects.requireNonNull(transform, "transform");
+        }
+    }
+
+    /**
+     * An HTTP sink: the runtime sends each firing to {@link HttpTarget#uri()}.
+     *
+     * @param target where and how to send
+     */
+    record Http(HttpTarget target) implements Sink {
+        public Http {
+            Objects.requireNonNull(target, "target");
         }
     }
 
