@@ -1,0 +1,384 @@
+package io.switchboard.spring;
+
+import io.cloudevents.CloudEvent;
+import io.switchboard.api.EventHandler;
+import io.switchboard.api.Firing;
+import io.switchboard.api.FiringHandler;
+import io.switchboard.api.ReplyHandler;
+import io.switchboard.api.Sink;
+import io.switchboard.api.Subscriber;
+import io.switchboard.api.Trigger;
+import io.switchboard.core.RuntimeView;
+import io.switchboard.core.Switchboard;
+import io.switchboard.core.bus.InMemoryEventBus;
+import io.switchboard.test.Events;
+import jakarta.annotation.PreDestroy;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class SwitchboardAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SwitchboardAutoConfiguration.class));
+
+    record Order(String id, int amount) {
+    }
+
+    static class Shipping {
+        final List<Object> calls = new CopyOnWriteArrayList<>();
+
+        @SwitchboardHandler("ship")
+        void ship(Order order, CloudEvent event) {
+            calls.add(order);
+            calls.add(event.getId());
+        }
+
+        @SwitchboardHandler("pair")
+        void pair(Firing firing) {
+            calls.add(firing.events().keySet());
+        }
+
+        @SwitchboardHandler("quote")
+        CloudEvent quote(CloudEvent request) {
+            return Events.event("quote.given").id("q-" + request.getId()).build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ShippingConfig {
+        @Bean
+        Shipping shipping() {
+            return new Shipping();
+        }
+    }
+
+    private static final String[] ORDER_ROUTE = {
+            "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+            "switchboard.triggers.orders.subscribers.ship.handler=ship"};
+
+    private static CloudEvent order(String id) {
+        return Events.event("order.created").id(id).data("{\"id\":\"" + id + "\",\"amount\":3}").build();
+    }
+
+    @Test
+    void propertiesRouteEventsToAnAnnotatedMethodWithItsPayloadReadAsJson() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(ORDER_ROUTE).run(context -> {
+            assertThat(context).hasNotFailed();
+            Switchboard sb = context.getBean(Switchboard.class);
+            assertThat(sb.runtime().state()).isEqualTo(RuntimeView.State.RUNNING);
+            sb.publish(order("o-1")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            Shipping shipping = context.getBean(Shipping.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> shipping.calls.size() == 2);
+            assertThat(shipping.calls).containsExactly(new Order("o-1", 3), "o-1");
+        });
+    }
+
+    @Test
+    void aFiringParameterReceivesEveryCorrelatedEvent() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+                "switchboard.triggers.orders.inputs.paid.filter=type = 'payment.settled'",
+                "switchboard.triggers.orders.subscribers.both.condition=created && paid",
+                "switchboard.triggers.orders.subscribers.both.correlate-by=subject",
+                "switchboard.triggers.orders.subscribers.both.handler=pair").run(context -> {
+            Switchboard sb = context.getBean(Switchboard.class);
+            sb.publish(Events.event("order.created").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("payment.settled").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            Shipping shipping = context.getBean(Shipping.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !shipping.calls.isEmpty());
+            assertThat(shipping.calls).containsExactly(java.util.Set.of("created", "paid"));
+        });
+    }
+
+    @Test
+    void aMethodReturningACloudEventAnswersRequests() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.quotes.inputs.ask.filter=type = 'quote.asked'",
+                "switchboard.triggers.quotes.subscribers.answer.handler=quote").run(context -> {
+            CloudEvent reply = context.getBean(Switchboard.class)
+                    .request(Events.event("quote.asked").id("r-1").build(), Duration.ofSeconds(5))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(reply.getId()).isEqualTo("q-r-1");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class InterfaceHandlers {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Bean
+        EventHandler audit() {
+            return event -> seen.add("audit:" + event.getId());
+        }
+
+        @Bean
+        FiringHandler batchLog() {
+            return firing -> seen.add("batchLog:" + firing.event().getId());
+        }
+
+        @Bean
+        ReplyHandler echo() {
+            return event -> Events.event("echo").id("echo-" + event.getId()).build();
+        }
+    }
+
+    @Test
+    void beansOfTheHandlerInterfacesAreBoundByTheirBeanNames() {
+        runner.withUserConfiguration(InterfaceHandlers.class).withPropertyValues(
+                "switchboard.triggers.all.inputs.any.filter=type = 'thing'",
+                "switchboard.triggers.all.subscribers.a.handler=audit",
+                "switchboard.triggers.all.subscribers.b.handler=batchLog",
+                "switchboard.triggers.echo.inputs.ask.filter=type = 'ask'",
+                "switchboard.triggers.echo.subscribers.answer.handler=echo").run(context -> {
+            Switchboard sb = context.getBean(Switchboard.class);
+            sb.publish(Events.event("thing").id("t-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            InterfaceHandlers handlers = context.getBean(InterfaceHandlers.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> handlers.seen.size() == 2);
+            assertThat(handlers.seen).containsExactlyInAnyOrder("audit:t-1", "batchLog:t-1");
+            CloudEvent reply = sb.request(Events.event("ask").id("x").build(), Duration.ofSeconds(5))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(reply.getId()).isEqualTo("echo-x");
+            assertThat(context.getBean(SwitchboardRoutes.class).handlerNames())
+                    .containsExactlyInAnyOrder("audit", "batchLog", "echo");
+        });
+    }
+
+    @Test
+    void aSubscriberNamingAMissingHandlerFailsStartupNamingTheSubscriberAndTheHandlersThereAre() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+                "switchboard.triggers.orders.subscribers.ship.handler=shipp").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().message()
+                    .contains("subscriber 'ship' of trigger 'orders' (switchboard.triggers.orders.subscribers.ship"
+                            + ".handler) names handler 'shipp', which no bean provides")
+                    .contains("'ship' (method Shipping.ship(Order, CloudEvent) of bean 'shipping')")
+                    .contains("@SwitchboardHandler(\"shipp\")");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoShips {
+        @Bean
+        Shipping shipping() {
+            return new Shipping();
+        }
+
+        @Bean
+        EventHandler ship() {
+            return event -> { };
+        }
+    }
+
+    @Test
+    void aHandlerNameProvidedTwiceFailsStartupNamingBothProviders() {
+        runner.withUserConfiguration(TwoShips.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().message()
+                    .contains("handler 'ship' is ambiguous")
+                    .contains("method Shipping.ship(Order, CloudEvent) of bean 'shipping'")
+                    .contains("bean 'ship' (EventHandler");
+        });
+    }
+
+    static class BadSignature {
+        @SwitchboardHandler("bad")
+        String bad(Order a, Order b) {
+            return "";
+        }
+    }
+
+    @Test
+    void anAnnotatedMethodWithParametersItCannotTakeFailsStartupNamingTheMethod() {
+        runner.withBean(BadSignature.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().message()
+                    .contains("method BadSignature.bad(Order, Order) of bean")
+                    .contains("take at most one CloudEvent, one Firing and one payload parameter");
+        });
+    }
+
+    @Test
+    void subscriberMistakesInPropertiesAreReportedTogetherWithTheirPropertyNames() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+                "switchboard.triggers.orders.subscribers.ship.handler=ship",
+                "switchboard.triggers.orders.subscribers.ship.topic=shipped",
+                "switchboard.triggers.empty.bus=default").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().message()
+                    .contains("has both a handler and a topic")
+                    .contains("trigger 'empty' has no inputs: add one under switchboard.triggers.empty.inputs");
+        });
+    }
+
+    @Test
+    void aPropertyOfTheWrongTypeFailsBindingNamingTheProperty() {
+        runner.withPropertyValues("switchboard.drain-timeout=soon").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IllegalArgumentException.class);
+            Throwable bind = context.getStartupFailure();
+            while (bind != null && !(bind instanceof BindException)) {
+                bind = bind.getCause();
+            }
+            assertThat(bind).isNotNull();
+            assertThat(((BindException) bind).getProperty().getName().toString()).isEqualTo("switchboard.drain-timeout");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BeansDeclared {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Bean
+        Trigger audit() {
+            return Trigger.builder("audit").input("all", "type = 'audited'")
+                    .subscriber(Subscriber.builder("log").sink(Sink.handler(e -> seen.add(e.getId()))).build())
+                    .build();
+        }
+
+        @Bean
+        @Primary
+        InMemoryEventBus mainBus() {
+            return InMemoryEventBus.builder().build();
+        }
+
+        @Bean
+        InMemoryEventBus sideBus() {
+            return InMemoryEventBus.builder().build();
+        }
+    }
+
+    @Test
+    void triggerAndBusBeansArePickedUpWithThePrimaryBusAsTheDefault() {
+        runner.withUserConfiguration(BeansDeclared.class).run(context -> {
+            Switchboard sb = context.getBean(Switchboard.class);
+            assertThat(sb.runtime().triggers()).containsExactly("audit");
+            assertThat(sb.runtime().buses()).containsOnlyKeys("default", "sideBus");
+            InMemoryEventBus main = context.getBean("mainBus", InMemoryEventBus.class);
+            main.publish("app", Events.event("audited").id("a-1").build()).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            BeansDeclared beans = context.getBean(BeansDeclared.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> beans.seen.contains("a-1"));
+        });
+    }
+
+    @Test
+    void withEnabledFalseOnlyTheRoutesAreBuilt() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(ORDER_ROUTE)
+                .withPropertyValues("switchboard.enabled=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(SwitchboardRoutes.class);
+                    assertThat(context).doesNotHaveBean(Switchboard.class);
+                    assertThat(context).doesNotHaveBean(SwitchboardLifecycle.class);
+                    assertThat(context.getBean(SwitchboardRoutes.class).triggerNames()).containsExactly("orders");
+                });
+    }
+
+    @Test
+    void anApplicationDefinedSwitchboardIsKeptAndStillStartedWithTheContext() {
+        runner.withBean(Switchboard.class, () -> Switchboard.builder().build()).run(context -> {
+            assertThat(context).hasSingleBean(Switchboard.class);
+            assertThat(context.getBean(Switchboard.class).runtime().triggers()).isEmpty();
+            assertThat(context.getBean(Switchboard.class).runtime().state()).isEqualTo(RuntimeView.State.RUNNING);
+        });
+    }
+
+    @Test
+    void customizersAndSettingsReachTheBuilder() {
+        runner.withPropertyValues("switchboard.group=shop")
+                .withBean(SwitchboardBuilderCustomizer.class, () -> b -> b.trigger(Trigger.builder("added")
+                        .input("x", "type = 'x'").subscriber("s", null, Sink.topic("y")).build()))
+                .run(context -> {
+                    Switchboard sb = context.getBean(Switchboard.class);
+                    assertThat(sb.runtime().group()).isEqualTo("shop");
+                    assertThat(sb.runtime().triggers()).containsExactly("added");
+                });
+    }
+
+    /**
+     * A handler whose work must finish before its bean is destroyed. It injects the runtime (as a handler that
+     * publishes does), so the context destroys it before the runtime bean: only the lifecycle's drain keeps it alive
+     * until its event is handled.
+     */
+    static class SlowHandler {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final List<String> log = new CopyOnWriteArrayList<>();
+
+        SlowHandler(Switchboard publisher) {
+            log.add("created with a " + publisher.getClass().getSimpleName());
+        }
+
+        @SwitchboardHandler("slow")
+        void handle(CloudEvent event) throws InterruptedException {
+            entered.countDown();
+            Thread.sleep(300); // still running when the context starts closing
+            log.add("handled " + event.getId());
+        }
+
+        @PreDestroy
+        void destroy() {
+            log.add("destroyed");
+        }
+    }
+
+    @Test
+    void closingTheContextDrainsAcceptedEventsBeforeHandlerBeansAreDestroyed() throws Exception {
+        SlowHandler[] handler = new SlowHandler[1];
+        Switchboard[] sb = new Switchboard[1];
+        runner.withBean(SlowHandler.class).withPropertyValues(
+                "switchboard.triggers.work.inputs.all.filter=type = 'job'",
+                "switchboard.triggers.work.subscribers.run.handler=slow").run(context -> {
+            handler[0] = context.getBean(SlowHandler.class);
+            sb[0] = context.getBean(Switchboard.class);
+            sb[0].publish(Events.event("job").id("j-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(handler[0].entered.await(5, TimeUnit.SECONDS)).isTrue();
+        }); // closes the context while the handler sleeps
+        assertThat(handler[0].log).containsExactly("created with a Switchboard", "handled j-1", "destroyed");
+        assertThat(sb[0].runtime().state()).isEqualTo(RuntimeView.State.CLOSED);
+        assertThat(sb[0].drainReport()).isNotNull();
+    }
+
+    @Test
+    void aHandlerBeanMayInjectTheSwitchboardItIsCalledBy() {
+        runner.withUserConfiguration(Republisher.class).withPropertyValues(
+                "switchboard.triggers.a.inputs.in.filter=type = 'first'",
+                "switchboard.triggers.a.subscribers.s.handler=forward",
+                "switchboard.triggers.b.inputs.in.filter=type = 'second'",
+                "switchboard.triggers.b.subscribers.s.handler=sink").run(context -> {
+            assertThat(context).hasNotFailed();
+            context.getBean(Switchboard.class).publish(Events.event("first").id("f").build());
+            Republisher r = context.getBean(Republisher.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.seen.contains("second:f"));
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Republisher {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @Bean
+        EventHandler forward(Switchboard switchboard) {
+            return event -> switchboard.publish(Events.event("second").id(event.getId()).build());
+        }
+
+        @Bean
+        EventHandler sink() {
+            return event -> seen.add(event.getType() + ":" + event.getId());
+        }
+    }
+}
