@@ -24,6 +24,9 @@ final class BusDefaults {
     static final String NATS = "nats";
     static final String REDIS = "redis";
     private static final Set<String> NOT_BROKERS = Set.of("memory");
+    /** The setting that holds a broker's address, by bus type. */
+    private static final Map<String, String> ADDRESS_KEYS = Map.of(KAFKA, "bootstrap.servers", NATS, "servers",
+            REDIS, "redis.uri");
 
     private final Set<String> brokerTypes;
     private final Environment environment;
@@ -50,16 +53,29 @@ final class BusDefaults {
     }
 
     /**
-     * The type of bus {@code name} declared without one: the only broker type on the class path, else {@code null}
-     * with an error saying which to choose.
+     * The type of bus {@code name} declared without one: the only broker type on the class path, or else the only one
+     * the bus's settings or Spring Boot's broker properties give an address for ({@code bootstrap.servers} or
+     * {@code spring.kafka.bootstrap-servers}: kafka; {@code servers}: nats; {@code redis.uri} or
+     * {@code spring.data.redis.*}: redis). Otherwise {@code null}, with an error saying which to choose.
      */
-    String inferType(String name, List<String> errors) {
+    String inferType(String name, Map<String, String> config, List<String> errors) {
         if (brokerTypes.size() == 1) {
             return brokerTypes.iterator().next();
         }
+        Set<String> addressed = new TreeSet<>();
+        for (String type : brokerTypes) {
+            String key = ADDRESS_KEYS.get(type);
+            if ((key != null && config.containsKey(key)) || !complete(type, Map.of()).isEmpty()) {
+                addressed.add(type);
+            }
+        }
+        if (addressed.size() == 1) {
+            return addressed.iterator().next();
+        }
         errors.add("bus '" + name + "' has no type and " + (brokerTypes.isEmpty()
                 ? "no broker module is on the class path: add events-kafka, events-nats or events-redis, or set"
-                : "several broker modules are on the class path " + brokerTypes + ": set")
+                : "several broker modules are on the class path " + brokerTypes
+                + (addressed.isEmpty() ? "" : ", with addresses configured for " + addressed) + ": set")
                 + " switchboard.buses." + name + ".type (memory" + (brokerTypes.isEmpty() ? "" : ", "
                 + String.join(", ", brokerTypes)) + ")");
         return null;

@@ -111,7 +111,7 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
             String name = e.getKey();
             String type = e.getValue().getType();
             if (type == null || type.isBlank()) {
-                type = parts.busDefaults().inferType(name, errors);
+                type = parts.busDefaults().inferType(name, e.getValue().getConfig(), errors);
                 if (type == null) {
                     continue;
                 }
