@@ -295,9 +295,10 @@ public final class ConfigBinder {
                 buses.add(ns);
                 return;
             }
+            int before = y.problems.size();
             Map<String, NodeTuple> kinds = fields(value, List.copyOf(Kinds.BUSES.keySet()), what, what);
             buses.add(ns);
-            if (kinds == null) {
+            if (kinds == null || y.problems.size() != before) {
                 return;
             }
             if (kinds.size() != 1) {
@@ -335,6 +336,7 @@ public final class ConfigBinder {
                     }
                 }
             }
+            int before = y.problems.size();
             List<String> allowed = new ArrayList<>(EVENT_SOURCE);
             allowed.add("mqtt");
             Map<String, NodeTuple> fields = fields(value, allowed, what, what);
@@ -390,8 +392,10 @@ public final class ConfigBinder {
                 }
             }
             if (events.isEmpty()) {
-                y.problem(entry.getKeyNode(), what + " has no events", "add events under one of "
-                        + Kinds.SOURCES.keySet() + ", e.g. cron: {tick: {schedule: \"@every 1m\"}}");
+                if (y.problems.size() == before) {
+                    y.problem(entry.getKeyNode(), what + " has no events", "add events under one of "
+                            + Kinds.SOURCES.keySet() + ", e.g. cron: {tick: {schedule: \"@every 1m\"}}");
+                }
                 return;
             }
             NodeTuple sink = fields.get("sink");
@@ -787,10 +791,10 @@ public final class ConfigBinder {
             NodeTuple rate = f.get("rateLimit");
             if (rate != null) {
                 Map<String, NodeTuple> r = fields(rate.getValueNode(), RATE_LIMIT, "rateLimit of " + what,
-                        "rateLimit");
+                        "rateLimit of " + what);
                 if (r != null) {
-                    Integer permits = required(r, rate, "permits", Kinds.Type.INTEGER, "rateLimit", "100");
-                    String p = requiredText(r, rate, "period", "rateLimit", "1s");
+                    Integer permits = required(r, rate, "permits", Kinds.Type.INTEGER, "rateLimit of " + what, "100");
+                    String p = requiredText(r, rate, "period", "rateLimit of " + what, "1s");
                     Integer burst = r.containsKey("burst") ? intValue(r.get("burst").getValueNode(), "burst") : permits;
                     if (permits != null && p != null && burst != null) {
                         apply(rate.getValueNode(), () -> b.rateLimit(new Subscriber.RateLimit(permits,
@@ -800,10 +804,10 @@ public final class ConfigBinder {
             }
             NodeTuple batch = f.get("batch");
             if (batch != null) {
-                Map<String, NodeTuple> r = fields(batch.getValueNode(), BATCH, "batch of " + what, "batch");
+                Map<String, NodeTuple> r = fields(batch.getValueNode(), BATCH, "batch of " + what, "batch of " + what);
                 if (r != null) {
-                    Integer size = required(r, batch, "maxSize", Kinds.Type.INTEGER, "batch", "100");
-                    String wait = requiredText(r, batch, "maxWait", "batch", "1s");
+                    Integer size = required(r, batch, "maxSize", Kinds.Type.INTEGER, "batch of " + what, "100");
+                    String wait = requiredText(r, batch, "maxWait", "batch of " + what, "1s");
                     if (size != null && wait != null) {
                         apply(batch.getValueNode(), () -> b.batch(size, Duration.parse(wait)));
                     }
@@ -829,7 +833,7 @@ public final class ConfigBinder {
         }
 
         private DeliveryPolicy delivery(NodeTuple entry, String what) {
-            Map<String, NodeTuple> f = fields(entry.getValueNode(), DELIVERY, "delivery of " + what, "delivery");
+            Map<String, NodeTuple> f = fields(entry.getValueNode(), DELIVERY, "delivery of " + what, "delivery of " + what);
             if (f == null) {
                 return null;
             }
@@ -884,7 +888,7 @@ public final class ConfigBinder {
                     at = f.get("handler").getValueNode();
                     name = str(at, "handler");
                 } else {
-                    Map<String, NodeTuple> ref = fields(f.get("ref").getValueNode(), REF, what + " ref", "ref");
+                    Map<String, NodeTuple> ref = fields(f.get("ref").getValueNode(), REF, what + " ref", what + " ref");
                     if (ref == null) {
                         return null;
                     }
@@ -1137,6 +1141,8 @@ public final class ConfigBinder {
                         return v;
                     } catch (RuntimeException e) {
                         String m = e.getMessage();
+                        int supported = m.indexOf(". Supported:");
+                        m = supported >= 0 ? m.substring(0, supported) : m;
                         y.problem(node, "'" + what + "' is not a valid schedule: " + m, "write Unix cron (\"0 2 * * *\"),"
                                 + " Quartz (\"0 0 2 * * ?\"), a macro (@daily) or @every 5m");
                         return null;
@@ -1263,6 +1269,11 @@ public final class ConfigBinder {
         return nearest(word, candidates).map(n -> "did you mean '" + n + "'?").orElse(otherwise);
     }
 
+    /**
+     * The candidate nearest to {@code word} by edit distance (insertions, deletions, substitutions and swaps of
+     * neighbours count one each), if it is near enough to be a typo: at most a third of the word's length, at least
+     * one, and less than the whole word.
+     */
     static Optional<String> nearest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -1273,26 +1284,29 @@ public final class ConfigBinder {
                 best = c;
             }
         }
-        int limit = Math.max(2, word.length() / 3);
-        return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
+        int limit = Math.max(1, word.length() / 3);
+        return best != null && bestDistance <= limit && bestDistance < word.length() ? Optional.of(best)
+                : Optional.empty();
     }
 
+    /** Optimal string alignment distance. */
     private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
         for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
+            d[0][j] = j;
         }
         for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
         }
-        return prev[b.length()];
+        return d[a.length()][b.length()];
     }
 }
