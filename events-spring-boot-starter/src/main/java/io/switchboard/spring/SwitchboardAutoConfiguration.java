@@ -2,6 +2,7 @@ package io.switchboard.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.switchboard.api.ConfigurationException;
 import io.switchboard.api.EventBus;
 import io.switchboard.api.EventSource;
 import io.switchboard.api.Trigger;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -66,17 +66,16 @@ public class SwitchboardAutoConfiguration {
                 primary = name;
             }
         }
-        if (busBeans.size() == 1 && !properties.getBuses().containsKey(Switchboard.DEFAULT_BUS)) {
+        if (busBeans.size() == 1 && properties.getClusterEventBus().isEmpty()) {
             primary = busBeans.keySet().iterator().next(); // the application's one bus is its default bus
         }
         List<EventBusProvider> busProviderList = busProviders.orderedStream().toList();
         BusDefaults busDefaults = BusDefaults.discover(resourceLoader.getClassLoader(), busProviderList, environment);
         List<UnaryOperator<EventBus>> decorators = new ArrayList<>(busDecorators.orderedStream().toList());
-        List<Consumer<Switchboard.Builder>> files = ConfigFiles.load(properties.getConfigFile(), resourceLoader,
-                handlers);
-        return SwitchboardRoutes.assemble(new SwitchboardRoutes.Parts(properties, handlers, busDefaults, busBeans,
-                primary, sources.orderedStream().toList(), triggers.orderedStream().toList(), busProviderList,
-                sourceProviders.orderedStream().toList(), decorators, files));
+        ConfigFile file = ConfigFile.read(properties.getConfigFile(), resourceLoader);
+        return SwitchboardRoutes.assemble(new SwitchboardRoutes.Parts(properties, environment::getProperty, handlers,
+                busDefaults, busBeans, primary, sources.orderedStream().toList(), triggers.orderedStream().toList(),
+                busProviderList, sourceProviders.orderedStream().toList(), decorators, file));
     }
 
     /** The runtime, built (not started: the lifecycle starts it once the context is refreshed). */
@@ -89,7 +88,11 @@ public class SwitchboardAutoConfiguration {
         routes.accept(builder);
         observers.orderedStream().forEach(builder::observer);
         customizers.orderedStream().forEach(c -> c.customize(builder));
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (ConfigurationException problems) {
+            throw routes.explain(problems);
+        }
     }
 
     /** Starts the runtime after the context is refreshed; drains it when the context closes. */

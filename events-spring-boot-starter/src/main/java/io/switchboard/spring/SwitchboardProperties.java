@@ -7,29 +7,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code switchboard.*} properties: the runtime's settings, and buses, sources and triggers in the same shape as
- * a {@code switchboard.yaml} (names are map keys; handlers are named and bound to beans). Bound by Spring Boot from
- * {@code application.yml}, {@code application.properties}, the environment and the command line.
+ * The {@code switchboard.*} properties: the runtime's settings, and the same configuration model as a
+ * {@code switchboard.yaml} (docs/configuration.md) under {@code switchboard.cluster-event-bus},
+ * {@code switchboard.event-buses}, {@code switchboard.event-sources} and {@code switchboard.triggers}. Bound by
+ * Spring Boot from {@code application.yml}, {@code application.properties}, the environment and the command line,
+ * and read by the same loader as the file, so both accept exactly the same keys and report the same mistakes.
  *
  * <pre>{@code
  * switchboard:
  *   group: shop
- *   buses:
- *     default:
- *       type: kafka                    # optional when exactly one broker module is on the class path
- *       config:
- *         bootstrap.servers: 127.0.0.1:9092
- *   sources:
- *     tick:
- *       type: timer
- *       config: { interval: PT1M }
+ *   cluster-event-bus:
+ *     kafka: { brokers: 127.0.0.1:9092, partitions: 6 }
  *   triggers:
  *     orders:
  *       inputs:
- *         created: { filter: "type = 'order.created'" }
- *         paid:    { filter: "type = 'payment.settled'" }
+ *         created: { eventSource: app, filter: "type = 'order.created'" }
+ *         paid:    { eventSource: app, filter: "type = 'payment.settled'" }
  *       subscribers:
- *         ship: { condition: "created && paid", correlate-by: subject, handler: ship }
+ *         - name: ship
+ *           condition: created && paid
+ *           correlateBy: subject
+ *           sink: { handler: ship }      # a @SwitchboardHandler("ship") method or a handler bean named ship
  * }</pre>
  */
 @ConfigurationProperties(prefix = "switchboard")
@@ -39,8 +37,9 @@ public class SwitchboardProperties {
     private boolean enabled = true;
 
     /**
-     * A switchboard.yaml to load in addition to these properties, e.g. classpath:/switchboard.yaml. Its triggers,
-     * sources and buses join the ones declared here; a name declared in both places is an error.
+     * A switchboard.yaml to load in addition to these properties, e.g. classpath:/switchboard.yaml or
+     * file:/etc/shop/switchboard.yaml. Its triggers, sources and buses join the ones declared here; a name declared
+     * in both places is an error. Its ${VAR:default} placeholders are resolved from the Spring Environment.
      */
     private String configFile;
 
@@ -56,14 +55,29 @@ public class SwitchboardProperties {
     /** The lifecycle settings of the runtime within the application context. */
     private final Lifecycle lifecycle = new Lifecycle();
 
-    /** Buses by name; "default" is the one triggers without a bus read. */
-    private Map<String, Bus> buses = new LinkedHashMap<>();
+    /**
+     * The default bus, as in switchboard.yaml's clusterEventBus: one kind (memory, kafka, nats, redis) and its
+     * fields, e.g. switchboard.cluster-event-bus.kafka.brokers. When absent, a Kafka or Redis bus is made from
+     * spring.kafka.bootstrap-servers or spring.data.redis.* if exactly one of those broker modules is configured;
+     * otherwise the default bus is in memory.
+     */
+    private Map<String, Object> clusterEventBus = new LinkedHashMap<>();
 
-    /** Sources created by type, by name (the name is the topic they publish to). */
-    private Map<String, Source> sources = new LinkedHashMap<>();
+    /** Named buses (namespaces), as in switchboard.yaml's eventBuses: namespace, then one kind and its fields. */
+    private Map<String, Object> eventBuses = new LinkedHashMap<>();
 
-    /** Triggers by name. */
-    private Map<String, Trigger> triggers = new LinkedHashMap<>();
+    /**
+     * Event sources, as in switchboard.yaml's eventSources: source name, then kinds (cron, timer, http, kafka, nats,
+     * redis) with named events and their fields, and optionally eventBus and sink.
+     */
+    private Map<String, Object> eventSources = new LinkedHashMap<>();
+
+    /**
+     * Triggers, as in switchboard.yaml's triggers: trigger name, then eventBus, inputs (name: eventSource, event,
+     * filter) and a list of subscribers (name, condition, sink: {handler: <bean handler name>} or {topic: ...},
+     * correlateBy, within, delivery, deadLetterSink, ...).
+     */
+    private Map<String, Object> triggers = new LinkedHashMap<>();
 
     /** Meters (with events-micrometer and a MeterRegistry bean). */
     private final Metrics metrics = new Metrics();
@@ -115,27 +129,35 @@ public class SwitchboardProperties {
         return lifecycle;
     }
 
-    public Map<String, Bus> getBuses() {
-        return buses;
+    public Map<String, Object> getClusterEventBus() {
+        return clusterEventBus;
     }
 
-    public void setBuses(Map<String, Bus> buses) {
-        this.buses = buses;
+    public void setClusterEventBus(Map<String, Object> clusterEventBus) {
+        this.clusterEventBus = clusterEventBus;
     }
 
-    public Map<String, Source> getSources() {
-        return sources;
+    public Map<String, Object> getEventBuses() {
+        return eventBuses;
     }
 
-    public void setSources(Map<String, Source> sources) {
-        this.sources = sources;
+    public void setEventBuses(Map<String, Object> eventBuses) {
+        this.eventBuses = eventBuses;
     }
 
-    public Map<String, Trigger> getTriggers() {
+    public Map<String, Object> getEventSources() {
+        return eventSources;
+    }
+
+    public void setEventSources(Map<String, Object> eventSources) {
+        this.eventSources = eventSources;
+    }
+
+    public Map<String, Object> getTriggers() {
         return triggers;
     }
 
-    public void setTriggers(Map<String, Trigger> triggers) {
+    public void setTriggers(Map<String, Object> triggers) {
         this.triggers = triggers;
     }
 
@@ -161,277 +183,6 @@ public class SwitchboardProperties {
 
         public void setPhase(int phase) {
             this.phase = phase;
-        }
-    }
-
-    /** A bus created by its provider's type. */
-    public static class Bus {
-        /**
-         * The provider type (memory, kafka, nats, redis, ...). Optional when exactly one broker module (events-kafka,
-         * events-nats, events-redis) is on the class path.
-         */
-        private String type;
-
-        /** The provider's settings, e.g. bootstrap.servers for kafka, servers for nats, redis.uri for redis. */
-        private Map<String, String> config = new LinkedHashMap<>();
-
-        public String getType() {
-            return type;
-        }
-
-        public void setType(String type) {
-            this.type = type;
-        }
-
-        public Map<String, String> getConfig() {
-            return config;
-        }
-
-        public void setConfig(Map<String, String> config) {
-            this.config = config;
-        }
-    }
-
-    /** A source created by its provider's type. */
-    public static class Source {
-        /** The provider type (timer, cron, http, kafka, nats, redis, ...). */
-        private String type;
-
-        /** The provider's settings. */
-        private Map<String, String> config = new LinkedHashMap<>();
-
-        public String getType() {
-            return type;
-        }
-
-        public void setType(String type) {
-            this.type = type;
-        }
-
-        public Map<String, String> getConfig() {
-            return config;
-        }
-
-        public void setConfig(Map<String, String> config) {
-            this.config = config;
-        }
-    }
-
-    /** A trigger: inputs that select events, subscribers that act on them. */
-    public static class Trigger {
-        /** The bus (namespace) the trigger reads; the default bus when absent. */
-        private String bus;
-
-        /** Inputs by name. */
-        private Map<String, Input> inputs = new LinkedHashMap<>();
-
-        /** Subscribers by name. */
-        private Map<String, Subscriber> subscribers = new LinkedHashMap<>();
-
-        public String getBus() {
-            return bus;
-        }
-
-        public void setBus(String bus) {
-            this.bus = bus;
-        }
-
-        public Map<String, Input> getInputs() {
-            return inputs;
-        }
-
-        public void setInputs(Map<String, Input> inputs) {
-            this.inputs = inputs;
-        }
-
-        public Map<String, Subscriber> getSubscribers() {
-            return subscribers;
-        }
-
-        public void setSubscribers(Map<String, Subscriber> subscribers) {
-            this.subscribers = subscribers;
-        }
-    }
-
-    /** One input of a trigger. */
-    public static class Input {
-        /** The source (topic) the input reads; events the application publishes itself when absent. */
-        private String source;
-
-        /** A CESQL v1 filter on the event, e.g. type = 'order.created'; every event of the source when absent. */
-        private String filter;
-
-        public String getSource() {
-            return source;
-        }
-
-        public void setSource(String source) {
-            this.source = source;
-        }
-
-        public String getFilter() {
-            return filter;
-        }
-
-        public void setFilter(String filter) {
-            this.filter = filter;
-        }
-    }
-
-    /** One subscriber of a trigger: a condition over the inputs and where its firings go. */
-    public static class Subscriber {
-        /** The condition over input names (a && (b || c)); all inputs when absent. */
-        private String condition;
-
-        /** The handler bean (a @SwitchboardHandler name or a handler bean's name) the firings go to. */
-        private String handler;
-
-        /** Re-publish each firing's event to this topic instead of calling a handler. */
-        private String topic;
-
-        /** The handler that receives events given up after the last attempt. */
-        private String deadLetter;
-
-        /** The attribute or extension that correlates the inputs of an AND condition, e.g. subject. */
-        private String correlateBy;
-
-        /** How long a held input event waits for its partners before it expires. */
-        private Duration within;
-
-        /** Call the handler on the publishing thread instead of through the subscriber's queue. */
-        private boolean inline;
-
-        /** The attribute whose equal values are delivered in order (parallel across values). */
-        private String orderingKey;
-
-        /** How many firings are delivered at once. */
-        private Integer concurrency;
-
-        /** The most firings the subscriber's queue holds. */
-        private Integer queueCapacity;
-
-        /** How many attempts a firing gets before it is dead-lettered. */
-        private Integer maxAttempts;
-
-        /** The backoff before the first retry (doubling up to max-backoff). */
-        private Duration initialBackoff;
-
-        /** The longest backoff between retries. */
-        private Duration maxBackoff;
-
-        /** The longest one attempt may take. */
-        private Duration attemptTimeout;
-
-        public String getCondition() {
-            return condition;
-        }
-
-        public void setCondition(String condition) {
-            this.condition = condition;
-        }
-
-        public String getHandler() {
-            return handler;
-        }
-
-        public void setHandler(String handler) {
-            this.handler = handler;
-        }
-
-        public String getTopic() {
-            return topic;
-        }
-
-        public void setTopic(String topic) {
-            this.topic = topic;
-        }
-
-        public String getDeadLetter() {
-            return deadLetter;
-        }
-
-        public void setDeadLetter(String deadLetter) {
-            this.deadLetter = deadLetter;
-        }
-
-        public String getCorrelateBy() {
-            return correlateBy;
-        }
-
-        public void setCorrelateBy(String correlateBy) {
-            this.correlateBy = correlateBy;
-        }
-
-        public Duration getWithin() {
-            return within;
-        }
-
-        public void setWithin(Duration within) {
-            this.within = within;
-        }
-
-        public boolean isInline() {
-            return inline;
-        }
-
-        public void setInline(boolean inline) {
-            this.inline = inline;
-        }
-
-        public String getOrderingKey() {
-            return orderingKey;
-        }
-
-        public void setOrderingKey(String orderingKey) {
-            this.orderingKey = orderingKey;
-        }
-
-        public Integer getConcurrency() {
-            return concurrency;
-        }
-
-        public void setConcurrency(Integer concurrency) {
-            this.concurrency = concurrency;
-        }
-
-        public Integer getQueueCapacity() {
-            return queueCapacity;
-        }
-
-        public void setQueueCapacity(Integer queueCapacity) {
-            this.queueCapacity = queueCapacity;
-        }
-
-        public Integer getMaxAttempts() {
-            return maxAttempts;
-        }
-
-        public void setMaxAttempts(Integer maxAttempts) {
-            this.maxAttempts = maxAttempts;
-        }
-
-        public Duration getInitialBackoff() {
-            return initialBackoff;
-        }
-
-        public void setInitialBackoff(Duration initialBackoff) {
-            this.initialBackoff = initialBackoff;
-        }
-
-        public Duration getMaxBackoff() {
-            return maxBackoff;
-        }
-
-        public void setMaxBackoff(Duration maxBackoff) {
-            this.maxBackoff = maxBackoff;
-        }
-
-        public Duration getAttemptTimeout() {
-            return attemptTimeout;
-        }
-
-        public void setAttemptTimeout(Duration attemptTimeout) {
-            this.attemptTimeout = attemptTimeout;
         }
     }
 

@@ -1,16 +1,16 @@
 package io.switchboard.spring;
 
 import io.switchboard.api.ConfigurationException;
-import io.switchboard.api.DeliveryPolicy;
 import io.switchboard.api.EventBus;
 import io.switchboard.api.EventSource;
 import io.switchboard.api.Sink;
-import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
 import io.switchboard.core.Switchboard;
+import io.switchboard.core.config.ConfigurationProblems;
 import io.switchboard.spi.EventBusProvider;
 import io.switchboard.spi.EventSourceProvider;
 
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,67 +18,89 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything the application context declares for its Switchboard, checked and ready to apply to a
- * {@link Switchboard.Builder}: the {@code switchboard.*} properties (and {@code switchboard.config-file}), handlers
- * bound by name, and {@link Trigger}, {@link EventSource}, {@link EventBus} and provider beans.
+ * Everything the application context declares for its Switchboard, ready to apply to a {@link Switchboard.Builder}:
+ * the {@code switchboard.*} properties and {@code switchboard.config-file} (read by the configuration-file loader),
+ * every handler bound by name, and {@link Trigger}, {@link EventSource}, {@link EventBus} and provider beans.
  *
  * <p>The starter builds its runtime from it; a test can hand the same routes to the {@code events-test} harness
- * ({@code SwitchboardExtension.configure(routes)}) to run them on in-memory buses with a manual clock. Immutable;
- * {@link #accept} may be called for any number of builders.
+ * ({@code harness.configure(routes)}) to run them on in-memory buses with a manual clock. Immutable; {@link #accept}
+ * may be called for any number of builders.
  */
 public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
 
     private final List<Consumer<Switchboard.Builder>> steps;
-    private final Set<String> handlerNames;
-    private final List<String> triggerNames;
+    private final HandlerRegistry handlers;
+    private final PropertiesModel model;
 
-    private SwitchboardRoutes(List<Consumer<Switchboard.Builder>> steps, Set<String> handlerNames,
-                              List<String> triggerNames) {
+    private SwitchboardRoutes(List<Consumer<Switchboard.Builder>> steps, HandlerRegistry handlers,
+                              PropertiesModel model) {
         this.steps = List.copyOf(steps);
-        this.handlerNames = Set.copyOf(handlerNames);
-        this.triggerNames = List.copyOf(triggerNames);
+        this.handlers = handlers;
+        this.model = model;
     }
 
-    /** Applies the routes to {@code builder}: buses, providers, sources and triggers, with handlers bound. */
+    /**
+     * Applies the routes to {@code builder}: settings, providers, buses, handlers, sources, triggers and the
+     * configuration model. Mistakes in the model surface at {@code builder.build()}; see {@link #explain}.
+     */
     @Override
     public void accept(Switchboard.Builder builder) {
         Objects.requireNonNull(builder, "builder");
         steps.forEach(step -> step.accept(builder));
     }
 
-    /** The names of the handlers found in the application context. */
+    /** The names of the handlers found in the application context, sorted. */
     public Set<String> handlerNames() {
-        return handlerNames;
-    }
-
-    /** The names of the triggers these routes install, properties first, then trigger beans. */
-    public List<String> triggerNames() {
-        return triggerNames;
-    }
-
-    /** What the routes are assembled from; everything is read once, in {@link #assemble}. */
-    record Parts(SwitchboardProperties properties, HandlerRegistry handlers, BusDefaults busDefaults,
-                 Map<String, EventBus> busBeans, String primaryBus, List<EventSource> sourceBeans,
-                 List<Trigger> triggerBeans, List<EventBusProvider> busProviders,
-                 List<EventSourceProvider> sourceProviders, List<UnaryOperator<EventBus>> busDecorators,
-                 List<Consumer<Switchboard.Builder>> fileConfigurations) {
+        return handlers.names();
     }
 
     /**
-     * Checks and assembles the routes.
-     *
-     * @throws ConfigurationException listing every problem: subscribers naming a handler no bean provides (with the
-     *                                handlers there are), subscribers with both or neither of handler and topic, bus
-     *                                types that cannot be inferred
+     * The problems {@code builder.build()} reported, told in the application's terms: a problem in the properties
+     * names its {@code switchboard.*} property instead of a line of their rendered text, and a handler no bean
+     * provides lists the handlers the context has and how to add one.
      */
+    public ConfigurationException explain(ConfigurationException problems) {
+        if (!(problems instanceof ConfigurationProblems located)) {
+            return problems;
+        }
+        List<ConfigurationProblems.Problem> out = new ArrayList<>();
+        for (ConfigurationProblems.Problem p : located.problems()) {
+            String message = p.message();
+            String fix = p.fix();
+            if (message.startsWith("no handler named '")) {
+                String name = message.substring("no handler named '".length(), message.indexOf('\'',
+                        "no handler named '".length()));
+                fix = "add a bean method annotated @SwitchboardHandler(\"" + name + "\") or a handler bean named '"
+                        + name + "', or correct the name; " + handlers.describeAll();
+            }
+            if (PropertiesModel.SOURCE_NAME.equals(p.file()) && model != null) {
+                out.add(new ConfigurationProblems.Problem(null, 0, 0, model.propertyAt(p.line()) + ": " + message,
+                        fix));
+            } else {
+                out.add(new ConfigurationProblems.Problem(p.file(), p.line(), p.column(), message, fix));
+            }
+        }
+        ConfigurationProblems explained = new ConfigurationProblems(out);
+        explained.initCause(problems);
+        return explained;
+    }
+
+    /** What the routes are assembled from; everything is read once, in {@link #assemble}. */
+    record Parts(SwitchboardProperties properties, Function<String, String> environment, HandlerRegistry handlers,
+                 BusDefaults busDefaults, Map<String, EventBus> busBeans, String primaryBus,
+                 List<EventSource> sourceBeans, List<Trigger> triggerBeans, List<EventBusProvider> busProviders,
+                 List<EventSourceProvider> sourceProviders, List<UnaryOperator<EventBus>> busDecorators,
+                 ConfigFile configFile) {
+    }
+
+    /** Assembles the routes. */
     static SwitchboardRoutes assemble(Parts parts) {
         SwitchboardProperties props = parts.properties();
-        List<String> errors = new ArrayList<>();
         List<Consumer<Switchboard.Builder>> steps = new ArrayList<>();
-        List<String> triggerNames = new ArrayList<>();
 
         if (props.getGroup() != null) {
             String group = props.getGroup();
@@ -92,6 +114,8 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
             var age = props.getReparkHeldAfter();
             steps.add(b -> b.reparkHeldAfter(age));
         }
+        Function<String, String> environment = parts.environment();
+        steps.add(b -> b.environment(environment));
         for (EventBusProvider p : parts.busProviders()) {
             steps.add(b -> b.provider(p));
         }
@@ -99,34 +123,9 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
             steps.add(b -> b.provider(p));
         }
 
-        // buses: properties by type, then bean instances (decorated, e.g. traced)
-        Map<String, SwitchboardProperties.Bus> declared = new LinkedHashMap<>(props.getBuses());
-        if (!declared.containsKey(Switchboard.DEFAULT_BUS) && parts.primaryBus() == null) {
-            SwitchboardProperties.Bus inferred = parts.busDefaults().inferDefaultBus();
-            if (inferred != null) {
-                declared.put(Switchboard.DEFAULT_BUS, inferred);
-            }
-        }
-        for (Map.Entry<String, SwitchboardProperties.Bus> e : declared.entrySet()) {
-            String name = e.getKey();
-            String type = e.getValue().getType();
-            if (type == null || type.isBlank()) {
-                type = parts.busDefaults().inferType(name, e.getValue().getConfig(), errors);
-                if (type == null) {
-                    continue;
-                }
-            }
-            Map<String, String> config = parts.busDefaults().complete(type, e.getValue().getConfig());
-            String busType = type;
-            steps.add(b -> b.bus(name, busType, config));
-        }
+        // buses given as beans (decorated, e.g. traced); one @Primary (or the only one) is the default bus
         for (Map.Entry<String, EventBus> e : parts.busBeans().entrySet()) {
             String name = e.getKey().equals(parts.primaryBus()) ? Switchboard.DEFAULT_BUS : e.getKey();
-            if (declared.containsKey(name)) {
-                errors.add("bus '" + name + "' is declared twice: by switchboard.buses." + name + " and by the EventBus"
-                        + " bean '" + e.getKey() + "'; remove one");
-                continue;
-            }
             EventBus bus = e.getValue();
             for (UnaryOperator<EventBus> decorator : parts.busDecorators()) {
                 bus = decorator.apply(bus);
@@ -135,162 +134,51 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
             steps.add(b -> b.bus(name, decorated));
         }
 
-        for (Map.Entry<String, SwitchboardProperties.Source> e : props.getSources().entrySet()) {
-            String name = e.getKey();
-            SwitchboardProperties.Source source = e.getValue();
-            if (source.getType() == null || source.getType().isBlank()) {
-                errors.add("source '" + name + "' has no type: set switchboard.sources." + name + ".type (timer, cron,"
-                        + " http, or the type of a broker module's source)");
-                continue;
+        // the default bus from Spring Boot's broker properties, when nothing else declares one
+        Map<String, Object> cluster = props.getClusterEventBus();
+        boolean defaultDeclared = !cluster.isEmpty() || parts.primaryBus() != null
+                || (parts.configFile() != null && parts.configFile().declaresClusterEventBus());
+        if (!defaultDeclared) {
+            BusDefaults.Inferred inferred = parts.busDefaults().inferDefaultBus();
+            if (inferred != null) {
+                steps.add(b -> b.bus(Switchboard.DEFAULT_BUS, inferred.type(), inferred.config()));
             }
-            Map<String, String> config = Map.copyOf(source.getConfig());
-            steps.add(b -> b.source(name, source.getType(), config));
+        }
+
+        HandlerRegistry handlers = parts.handlers();
+        for (String name : handlers.names()) {
+            Sink sink = handlers.find(name).sink().get();
+            steps.add(b -> b.handler(name, sink));
         }
         for (EventSource source : parts.sourceBeans()) {
             steps.add(b -> b.source(source));
         }
-
-        parts.fileConfigurations().forEach(steps::add);
-
-        for (Map.Entry<String, SwitchboardProperties.Trigger> e : props.getTriggers().entrySet()) {
-            Trigger trigger = trigger(e.getKey(), e.getValue(), parts.handlers(), errors);
-            if (trigger != null) {
-                triggerNames.add(trigger.name());
-                steps.add(b -> b.trigger(trigger));
-            }
-        }
         for (Trigger trigger : parts.triggerBeans()) {
-            triggerNames.add(trigger.name());
             steps.add(b -> b.trigger(trigger));
         }
 
-        if (!errors.isEmpty()) {
-            throw new ConfigurationException(errors.size() == 1 ? errors.get(0)
-                    : errors.size() + " problems in the Switchboard configuration:\n  - "
-                    + String.join("\n  - ", errors));
+        Map<String, Object> roots = new LinkedHashMap<>();
+        roots.put("clusterEventBus", parts.busDefaults().withBrokerAddresses(cluster));
+        Map<String, Object> namedBuses = new LinkedHashMap<>();
+        props.getEventBuses().forEach((ns, bus) -> namedBuses.put(ns, bus instanceof Map<?, ?> m
+                ? parts.busDefaults().withBrokerAddresses(cast(m)) : bus));
+        roots.put("eventBuses", namedBuses);
+        roots.put("eventSources", props.getEventSources());
+        roots.put("triggers", props.getTriggers());
+        PropertiesModel model = PropertiesModel.of(roots);
+        if (!model.isEmpty()) {
+            String text = model.text();
+            steps.add(b -> b.configuration(new StringReader(text), PropertiesModel.SOURCE_NAME));
         }
-        return new SwitchboardRoutes(steps, parts.handlers().names(), triggerNames);
+        if (parts.configFile() != null) {
+            ConfigFile file = parts.configFile();
+            steps.add(b -> b.configuration(new StringReader(file.text()), file.location()));
+        }
+        return new SwitchboardRoutes(steps, handlers, model);
     }
 
-    private static Trigger trigger(String name, SwitchboardProperties.Trigger t, HandlerRegistry handlers,
-                                   List<String> errors) {
-        String prefix = "switchboard.triggers." + name;
-        int before = errors.size();
-        Trigger.Builder b = Trigger.builder(name);
-        if (t.getBus() != null) {
-            b.bus(t.getBus());
-        }
-        if (t.getInputs().isEmpty()) {
-            errors.add("trigger '" + name + "' has no inputs: add one under " + prefix + ".inputs.<name>.filter"
-                    + " (and .source for a source's topic)");
-        }
-        for (Map.Entry<String, SwitchboardProperties.Input> in : t.getInputs().entrySet()) {
-            SwitchboardProperties.Input input = in.getValue();
-            try {
-                if (input.getSource() != null) {
-                    b.input(in.getKey(), input.getSource(), input.getFilter());
-                } else {
-                    b.input(in.getKey(), input.getFilter());
-                }
-            } catch (RuntimeException invalid) {
-                errors.add(prefix + ".inputs." + in.getKey() + ": " + invalid.getMessage());
-            }
-        }
-        if (t.getSubscribers().isEmpty()) {
-            errors.add("trigger '" + name + "' has no subscribers: add one under " + prefix
-                    + ".subscribers.<name>.handler");
-        }
-        for (Map.Entry<String, SwitchboardProperties.Subscriber> s : t.getSubscribers().entrySet()) {
-            try {
-                Subscriber subscriber = subscriber(name, s.getKey(), s.getValue(), handlers, errors);
-                if (subscriber != null) {
-                    b.subscriber(subscriber);
-                }
-            } catch (RuntimeException invalid) {
-                errors.add(prefix + ".subscribers." + s.getKey() + ": " + invalid.getMessage());
-            }
-        }
-        if (errors.size() > before) {
-            return null;
-        }
-        try {
-            return b.build();
-        } catch (RuntimeException invalid) {
-            errors.add(prefix + ": " + invalid.getMessage());
-            return null;
-        }
-    }
-
-    private static Subscriber subscriber(String trigger, String name, SwitchboardProperties.Subscriber s,
-                                         HandlerRegistry handlers, List<String> errors) {
-        String key = "switchboard.triggers." + trigger + ".subscribers." + name;
-        Sink sink;
-        if (s.getHandler() != null && s.getTopic() != null) {
-            errors.add("subscriber '" + name + "' of trigger '" + trigger + "' has both a handler and a topic: set only "
-                    + key + ".handler (call a handler) or " + key + ".topic (re-publish)");
-            return null;
-        } else if (s.getTopic() != null) {
-            sink = Sink.topic(s.getTopic());
-        } else if (s.getHandler() != null) {
-            sink = handlerSink(s.getHandler(), "subscriber '" + name + "' of trigger '" + trigger + "' (" + key
-                    + ".handler)", handlers, errors);
-        } else {
-            errors.add("subscriber '" + name + "' of trigger '" + trigger + "' has no sink: set " + key
-                    + ".handler to a handler's name (" + handlers.names() + ") or " + key + ".topic");
-            return null;
-        }
-        Sink deadLetter = s.getDeadLetter() == null ? null : handlerSink(s.getDeadLetter(), "the dead-letter sink of"
-                + " subscriber '" + name + "' of trigger '" + trigger + "' (" + key + ".dead-letter)", handlers, errors);
-        if (sink == null || (s.getDeadLetter() != null && deadLetter == null)) {
-            return null;
-        }
-        Subscriber.Builder b = Subscriber.builder(name).condition(s.getCondition()).sink(sink);
-        if (deadLetter != null) {
-            b.deadLetter(deadLetter);
-        }
-        if (s.getCorrelateBy() != null) {
-            b.correlateBy(s.getCorrelateBy());
-        }
-        if (s.getWithin() != null) {
-            b.within(s.getWithin());
-        }
-        if (s.isInline()) {
-            b.inline();
-        }
-        if (s.getOrderingKey() != null) {
-            b.orderingKey(s.getOrderingKey());
-        }
-        if (s.getConcurrency() != null) {
-            b.concurrency(s.getConcurrency());
-        }
-        if (s.getQueueCapacity() != null) {
-            b.queueCapacity(s.getQueueCapacity());
-        }
-        if (s.getMaxAttempts() != null || s.getInitialBackoff() != null || s.getMaxBackoff() != null
-                || s.getAttemptTimeout() != null) {
-            DeliveryPolicy defaults = DeliveryPolicy.defaults();
-            DeliveryPolicy.Builder policy = DeliveryPolicy.builder()
-                    .maxAttempts(s.getMaxAttempts() != null ? s.getMaxAttempts() : defaults.maxAttempts())
-                    .backoff(s.getInitialBackoff() != null ? s.getInitialBackoff() : defaults.initialBackoff(),
-                            s.getMaxBackoff() != null ? s.getMaxBackoff() : defaults.maxBackoff(),
-                            defaults.multiplier());
-            if (s.getAttemptTimeout() != null) {
-                policy.attemptTimeout(s.getAttemptTimeout());
-            }
-            b.deliveryPolicy(policy.build());
-        }
-        return b.build();
-    }
-
-    /** The sink of handler {@code name}, or {@code null} with an error naming both sides when no bean provides it. */
-    static Sink handlerSink(String name, String usedBy, HandlerRegistry handlers, List<String> errors) {
-        HandlerRegistry.Handler handler = handlers.find(name);
-        if (handler == null) {
-            errors.add(usedBy + " names handler '" + name + "', which no bean provides; " + handlers.describeAll()
-                    + ". Add a bean method annotated @SwitchboardHandler(\"" + name + "\") or a handler bean named '"
-                    + name + "', or correct the name");
-            return null;
-        }
-        return handler.sink().get();
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 }

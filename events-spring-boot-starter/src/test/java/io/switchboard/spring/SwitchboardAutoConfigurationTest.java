@@ -67,8 +67,8 @@ class SwitchboardAutoConfigurationTest {
     }
 
     private static final String[] ORDER_ROUTE = {
-            "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-            "switchboard.triggers.orders.subscribers.ship.handler=ship"};
+            "switchboard.triggers.orders.inputs.created.event-source=app", "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+            "switchboard.triggers.orders.subscribers[0].name=ship", "switchboard.triggers.orders.subscribers[0].sink.handler=ship"};
 
     private static CloudEvent order(String id) {
         return Events.event("order.created").id(id).data("{\"id\":\"" + id + "\",\"amount\":3}").build();
@@ -90,11 +90,11 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void aFiringParameterReceivesEveryCorrelatedEvent() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
-                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-                "switchboard.triggers.orders.inputs.paid.filter=type = 'payment.settled'",
-                "switchboard.triggers.orders.subscribers.both.condition=created && paid",
-                "switchboard.triggers.orders.subscribers.both.correlate-by=subject",
-                "switchboard.triggers.orders.subscribers.both.handler=pair").run(context -> {
+                "switchboard.triggers.orders.inputs.created.event-source=app", "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+                "switchboard.triggers.orders.inputs.paid.event-source=app", "switchboard.triggers.orders.inputs.paid.filter=type = 'payment.settled'",
+                "switchboard.triggers.orders.subscribers[0].condition=created && paid",
+                "switchboard.triggers.orders.subscribers[0].correlate-by=subject",
+                "switchboard.triggers.orders.subscribers[0].name=both", "switchboard.triggers.orders.subscribers[0].sink.handler=pair").run(context -> {
             Switchboard sb = context.getBean(Switchboard.class);
             sb.publish(Events.event("order.created").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             sb.publish(Events.event("payment.settled").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -107,8 +107,8 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void aMethodReturningACloudEventAnswersRequests() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
-                "switchboard.triggers.quotes.inputs.ask.filter=type = 'quote.asked'",
-                "switchboard.triggers.quotes.subscribers.answer.handler=quote").run(context -> {
+                "switchboard.triggers.quotes.inputs.ask.event-source=app", "switchboard.triggers.quotes.inputs.ask.filter=type = 'quote.asked'",
+                "switchboard.triggers.quotes.subscribers[0].name=answer", "switchboard.triggers.quotes.subscribers[0].sink.handler=quote").run(context -> {
             CloudEvent reply = context.getBean(Switchboard.class)
                     .request(Events.event("quote.asked").id("r-1").build(), Duration.ofSeconds(5))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -139,11 +139,11 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void beansOfTheHandlerInterfacesAreBoundByTheirBeanNames() {
         runner.withUserConfiguration(InterfaceHandlers.class).withPropertyValues(
-                "switchboard.triggers.all.inputs.any.filter=type = 'thing'",
-                "switchboard.triggers.all.subscribers.a.handler=audit",
-                "switchboard.triggers.all.subscribers.b.handler=batchLog",
-                "switchboard.triggers.echo.inputs.ask.filter=type = 'ask'",
-                "switchboard.triggers.echo.subscribers.answer.handler=echo").run(context -> {
+                "switchboard.triggers.all.inputs.any.event-source=app", "switchboard.triggers.all.inputs.any.filter=type = 'thing'",
+                "switchboard.triggers.all.subscribers[0].name=a", "switchboard.triggers.all.subscribers[0].sink.handler=audit",
+                "switchboard.triggers.all.subscribers[1].name=b", "switchboard.triggers.all.subscribers[1].sink.handler=batchLog",
+                "switchboard.triggers.echo.inputs.ask.event-source=app", "switchboard.triggers.echo.inputs.ask.filter=type = 'ask'",
+                "switchboard.triggers.echo.subscribers[0].name=answer", "switchboard.triggers.echo.subscribers[0].sink.handler=echo").run(context -> {
             Switchboard sb = context.getBean(Switchboard.class);
             sb.publish(Events.event("thing").id("t-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             InterfaceHandlers handlers = context.getBean(InterfaceHandlers.class);
@@ -158,14 +158,16 @@ class SwitchboardAutoConfigurationTest {
     }
 
     @Test
-    void aSubscriberNamingAMissingHandlerFailsStartupNamingTheSubscriberAndTheHandlersThereAre() {
+    void aSubscriberNamingAMissingHandlerFailsStartupNamingItsPropertyAndTheHandlersThereAre() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.orders.inputs.created.event-source=app",
                 "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-                "switchboard.triggers.orders.subscribers.ship.handler=shipp").run(context -> {
+                "switchboard.triggers.orders.subscribers[0].name=ship",
+                "switchboard.triggers.orders.subscribers[0].sink.handler=shipp").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().message()
-                    .contains("subscriber 'ship' of trigger 'orders' (switchboard.triggers.orders.subscribers.ship"
-                            + ".handler) names handler 'shipp', which no bean provides")
+            assertThat(context.getStartupFailure()).hasMessageContaining("1 configuration problem:").message()
+                    .contains("switchboard.triggers.orders.subscribers[0].sink.handler: no handler named 'shipp' is"
+                            + " bound")
                     .contains("'ship' (method Shipping.ship(Order, CloudEvent) of bean 'shipping')")
                     .contains("@SwitchboardHandler(\"shipp\")");
         });
@@ -213,16 +215,18 @@ class SwitchboardAutoConfigurationTest {
     }
 
     @Test
-    void subscriberMistakesInPropertiesAreReportedTogetherWithTheirPropertyNames() {
-        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
-                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-                "switchboard.triggers.orders.subscribers.ship.handler=ship",
-                "switchboard.triggers.orders.subscribers.ship.topic=shipped",
-                "switchboard.triggers.empty.bus=default").run(context -> {
+    void mistakesInTheModelPropertiesAreReportedTogetherAtTheirPropertyNames() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(ORDER_ROUTE).withPropertyValues(
+                "switchboard.triggers.orders.subscribers[0].concurency=3",
+                "switchboard.triggers.orders.subscribers[0].within=soon",
+                "switchboard.triggers.empty.event-bus=default").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().message()
-                    .contains("has both a handler and a topic")
-                    .contains("trigger 'empty' has no inputs: add one under switchboard.triggers.empty.inputs");
+            String message = context.getStartupFailure().getMessage();
+            assertThat(message)
+                    .contains("switchboard.triggers.orders.subscribers[0].concurency: unknown key 'concurency'")
+                    .contains("did you mean 'concurrency'?")
+                    .contains("switchboard.triggers.orders.subscribers[0].within: 'within' is not a duration: 'soon'")
+                    .contains("switchboard.triggers.empty: trigger 'empty' has no 'inputs'");
         });
     }
 
@@ -285,7 +289,8 @@ class SwitchboardAutoConfigurationTest {
                     assertThat(context).hasSingleBean(SwitchboardRoutes.class);
                     assertThat(context).doesNotHaveBean(Switchboard.class);
                     assertThat(context).doesNotHaveBean(SwitchboardLifecycle.class);
-                    assertThat(context.getBean(SwitchboardRoutes.class).triggerNames()).containsExactly("orders");
+                    assertThat(context.getBean(SwitchboardRoutes.class).handlerNames())
+                            .containsExactly("pair", "quote", "ship");
                 });
     }
 
@@ -341,8 +346,8 @@ class SwitchboardAutoConfigurationTest {
         SlowHandler[] handler = new SlowHandler[1];
         Switchboard[] sb = new Switchboard[1];
         runner.withBean(SlowHandler.class).withPropertyValues(
-                "switchboard.triggers.work.inputs.all.filter=type = 'job'",
-                "switchboard.triggers.work.subscribers.run.handler=slow").run(context -> {
+                "switchboard.triggers.work.inputs.all.event-source=app", "switchboard.triggers.work.inputs.all.filter=type = 'job'",
+                "switchboard.triggers.work.subscribers[0].name=run", "switchboard.triggers.work.subscribers[0].sink.handler=slow").run(context -> {
             handler[0] = context.getBean(SlowHandler.class);
             sb[0] = context.getBean(Switchboard.class);
             sb[0].publish(Events.event("job").id("j-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -356,10 +361,10 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void aHandlerBeanMayInjectTheSwitchboardItIsCalledBy() {
         runner.withUserConfiguration(Republisher.class).withPropertyValues(
-                "switchboard.triggers.a.inputs.in.filter=type = 'first'",
-                "switchboard.triggers.a.subscribers.s.handler=forward",
-                "switchboard.triggers.b.inputs.in.filter=type = 'second'",
-                "switchboard.triggers.b.subscribers.s.handler=sink").run(context -> {
+                "switchboard.triggers.a.inputs.in.event-source=app", "switchboard.triggers.a.inputs.in.filter=type = 'first'",
+                "switchboard.triggers.a.subscribers[0].name=s", "switchboard.triggers.a.subscribers[0].sink.handler=forward",
+                "switchboard.triggers.b.inputs.in.event-source=app", "switchboard.triggers.b.inputs.in.filter=type = 'second'",
+                "switchboard.triggers.b.subscribers[0].name=s", "switchboard.triggers.b.subscribers[0].sink.handler=sink").run(context -> {
             assertThat(context).hasNotFailed();
             context.getBean(Switchboard.class).publish(Events.event("first").id("f").build());
             Republisher r = context.getBean(Republisher.class);

@@ -36,8 +36,8 @@ class SwitchboardObservabilityAutoConfigurationTest {
                     SwitchboardMetricsAutoConfiguration.class, SwitchboardHealthAutoConfiguration.class,
                     SwitchboardTracingAutoConfiguration.class))
             .withBean("work", EventHandler.class, () -> event -> { })
-            .withPropertyValues("switchboard.triggers.jobs.inputs.all.filter=type = 'job'",
-                    "switchboard.triggers.jobs.subscribers.run.handler=work");
+            .withPropertyValues("switchboard.triggers.jobs.inputs.all.event-source=app", "switchboard.triggers.jobs.inputs.all.filter=type = 'job'",
+                    "switchboard.triggers.jobs.subscribers[0].name=run", "switchboard.triggers.jobs.subscribers[0].sink.handler=work");
 
     private static void publishJob(Switchboard sb) throws Exception {
         sb.publish(Events.event("job").id("j-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -20,13 +20,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample shop unchanged, on a real Kafka broker (the in-JVM KRaft broker of events-kafka's tests). Only
- * {@code spring.kafka.bootstrap-servers} says where Kafka is; the bus's type is inferred from it, and its topic
- * prefix and close timeout are ordinary {@code switchboard.buses.default.config} settings.
+ * The sample shop unchanged, on a real Kafka broker (the in-JVM KRaft broker of events-kafka's tests). The default
+ * bus is declared as a Kafka bus with its partitions and topic prefix, without an address: its brokers come from
+ * {@code spring.kafka.bootstrap-servers}.
  */
-@SpringBootTest(properties = {
-        "switchboard.buses.default.config.switchboard.close.timeout=PT3S",
-        "switchboard.buses.default.config.switchboard.topic.partitions=2"})
+@SpringBootTest(properties = "switchboard.cluster-event-bus.kafka.partitions=2")
 @DirtiesContext
 class ShopOverKafkaTest {
 
@@ -35,7 +33,7 @@ class ShopOverKafkaTest {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> broker().bootstrapServers());
-        registry.add("switchboard.buses.default.config.switchboard.topic.prefix",
+        registry.add("switchboard.cluster-event-bus.kafka.topic-prefix",
                 () -> "shop-" + UUID.randomUUID() + "-");
     }
 
