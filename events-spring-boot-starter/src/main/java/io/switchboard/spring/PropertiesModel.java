@@ -46,7 +46,9 @@ final class PropertiesModel {
             "filterSubject", "ackWaitTime", "maxInFlight", "channels", "patterns", "streamStart", "keyspacePattern",
             "keyspaceEvents", "redisHost", "redisUsername", "redisPassword", "redisDB", "enableTLS", "partitions",
             "capacity", "maxDeliveries", "redeliveryBackoff", "topicPrefix", "encoding", "subjectPrefix", "keyPrefix",
-            "shards");
+            "shards",
+            // kinds
+            "memory", "kafka", "nats", "redis", "cron", "timer", "http");
 
     /** The model's top-level keys and the {@link SwitchboardProperties} property each comes from. */
     static final Map<String, String> ROOTS = Map.of("clusterEventBus", "cluster-event-bus", "eventBuses",

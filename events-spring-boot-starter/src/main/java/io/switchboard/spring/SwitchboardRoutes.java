@@ -74,8 +74,10 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
             if (message.startsWith("no handler named '")) {
                 String name = message.substring("no handler named '".length(), message.indexOf('\'',
                         "no handler named '".length()));
-                fix = "add a bean method annotated @SwitchboardHandler(\"" + name + "\") or a handler bean named '"
-                        + name + "', or correct the name; " + handlers.describeAll();
+                int guess = fix.indexOf("did you mean '");
+                fix = (guess >= 0 ? fix.substring(guess) + " Otherwise a" : "A") + "dd a bean method annotated"
+                        + " @SwitchboardHandler(\"" + name + "\") or a handler bean named '" + name + "'; "
+                        + handlers.describeAll();
             }
             if (PropertiesModel.SOURCE_NAME.equals(p.file()) && model != null) {
                 out.add(new ConfigurationProblems.Problem(null, 0, 0, model.propertyAt(p.line()) + ": " + message,
