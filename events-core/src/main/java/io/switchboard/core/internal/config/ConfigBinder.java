@@ -930,7 +930,7 @@ public final class ConfigBinder {
 
         private Sink topicSink(Node at, String bus, String topic, String triggerBus) {
             try {
-                return Sink.topic(bus, topic, e -> e);
+                return Sink.topic(bus, topic, java.util.function.UnaryOperator.identity());
             } catch (RuntimeException e) {
                 y.problem(at, "topic '" + topic + "' is not a valid topic: " + e.getMessage(), "use a non-blank name");
                 return null;
