@@ -23,6 +23,7 @@ import io.switchboard.core.internal.dispatch.RoutingTable;
 import io.switchboard.core.internal.dispatch.Stages;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
 import io.switchboard.core.internal.dispatch.TopicRouter;
+import io.switchboard.core.internal.http.HttpSinks;
 import io.switchboard.spi.EventBusProvider;
 import io.switchboard.spi.EventSourceProvider;
 import org.slf4j.Logger;
@@ -127,10 +128,13 @@ public final class Switchboard implements AutoCloseable {
     private volatile EventBus applicationBus;
     private volatile DrainReport drainReport;
     private final Observation observation;
+    /** The shared HTTP client of the HTTP sinks; released after the subscribers drained. */
+    private final HttpSinks httpSinks;
 
     private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
                         Map<String, EventSource> sources, Scheduler scheduler, ScheduledThreadPoolExecutor ownedScheduler,
-                        Executor executor, ExecutorService ownedExecutor, Observation observation) {
+                        Executor executor, ExecutorService ownedExecutor, Observation observation,
+                        HttpSinks httpSinks) {
         this.observation = observation;
         this.buses = buses;
         this.ownedBuses = ownedBuses;
@@ -141,8 +145,9 @@ public final class Switchboard implements AutoCloseable {
         this.ownedExecutor = ownedExecutor;
         this.group = b.group;
         this.drainTimeout = b.drainTimeout;
+        this.httpSinks = httpSinks;
         this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter,
-                observation);
+                observation, httpSinks);
         Set<String> identical = new java.util.HashSet<>();
         sources.values().forEach(s -> {
             if (s.identicalAcrossInstances()) {
@@ -494,6 +499,7 @@ public final class Switchboard implements AutoCloseable {
                     undrained.merge(d.toString(), left, Long::sum);
                 }
             }
+            httpSinks.close(deadline);
             for (EventBus bus : ownedBuses) {
                 try {
                     bus.close();
@@ -955,6 +961,7 @@ public final class Switchboard implements AutoCloseable {
             Map<String, EventSource> sources = new LinkedHashMap<>();
             ScheduledThreadPoolExecutor ownedScheduler = null;
             ExecutorService ownedExecutor = null;
+            HttpSinks httpSinks = null;
             boolean done = false;
             try {
                 Map<String, EventBusProvider> busTypes = discover(EventBusProvider.class, busProviders,
@@ -1045,8 +1052,9 @@ public final class Switchboard implements AutoCloseable {
                     }
                 }
                 Observation observation = new Observation(observers);
+                httpSinks = new HttpSinks("switchboard");
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
-                        observation);
+                        observation, httpSinks);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
                 for (Trigger t : triggers) {
@@ -1068,7 +1076,7 @@ public final class Switchboard implements AutoCloseable {
                     throw TriggerAssembler.problems(errors);
                 }
                 Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor,
-                        observation);
+                        observation, httpSinks);
                 sb.dispatcher.installAll(registrations);
                 for (Registration r : registrations) {
                     sb.connectInlets(r, null);
@@ -1085,6 +1093,9 @@ public final class Switchboard implements AutoCloseable {
                     }
                     if (ownedScheduler != null) {
                         ownedScheduler.shutdownNow();
+                    }
+                    if (httpSinks != null) {
+                        httpSinks.close(System.nanoTime());
                     }
                 }
             }
