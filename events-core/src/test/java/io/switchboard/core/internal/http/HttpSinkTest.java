@@ -7,6 +7,8 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
 import io.switchboard.api.DeliveryPolicy;
 import io.switchboard.api.HttpTarget;
+import io.switchboard.api.NonRetryableException;
+import io.switchboard.api.RequestFailedException;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.SubscriberStats;
@@ -23,11 +25,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class HttpSinkTest {
@@ -127,6 +133,153 @@ class HttpSinkTest {
                 {"specversion":"1.0","id":"order-2","source":"/shop","type":"order.created",
                  "datacontenttype":"application/json","subject":"a b","data":{"total":7}}"""));
         await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 1);
+    }
+
+    @Test
+    void a_response_that_is_a_cloudevent_is_the_reply_returned_to_a_request() throws Exception {
+        CloudEvent answer = CloudEventBuilder.v1().withId("r-1").withType("order.shipped")
+                .withSource(URI.create("/shipping")).withSubject("pärcel")
+                .withData("text/plain", "on its way".getBytes(StandardCharsets.UTF_8)).build();
+        FunctionServer fn = server().answering(req -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            byte[][] body = new byte[1][];
+            HttpMessageFactory.createWriter((k, v) -> headers.put(k, HeaderValues.isAttribute(k) ? HeaderValues.encode(v) : v),
+                    b -> body[0] = b).writeBinary(answer);
+            return new FunctionServer.Answer(200, headers, body[0]);
+        });
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/ship"))));
+
+        CloudEvent reply = sb.request(event(), Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(reply.getId()).isEqualTo("r-1");
+        assertThat(reply.getType()).isEqualTo("order.shipped");
+        assertThat(reply.getSubject()).isEqualTo("pärcel");
+        assertThat(new String(reply.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("on its way");
+        assertThat(stats(sb).delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void a_2xx_without_a_cloudevent_completes_delivery_and_gives_a_request_no_reply() throws Exception {
+        FunctionServer fn = server().answering(req -> FunctionServer.Answer.text(200, "OK"));
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/ship"))));
+
+        assertThatThrownBy(() -> sb.request(event(), Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(RequestFailedException.class)
+                .satisfies(e -> assertThat(((RequestFailedException) e.getCause()).reason())
+                        .isEqualTo(RequestFailedException.Reason.NO_REPLY));
+        assertThat(stats(sb).delivered()).isEqualTo(1);
+        assertThat(stats(sb).failed()).isZero();
+    }
+
+    @Test
+    void a_500_is_retried_under_the_delivery_policy_and_the_next_success_completes_delivery() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        FunctionServer fn = server().answering(req -> calls.incrementAndGet() == 1
+                ? FunctionServer.Answer.text(500, "database down") : FunctionServer.Answer.status(200));
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/ship"))).deliveryPolicy(retries(3))
+                .deadLetter(Sink.handler(dead::add)));
+        CloudEvent event = event();
+
+        publish(sb, event);
+
+        assertThat(fn.next().header("ce-id")).isEqualTo(event.getId());
+        assertThat(fn.next().header("ce-id")).as("the retry sends the same event").isEqualTo(event.getId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 1);
+        assertThat(stats(sb).retried()).isEqualTo(1);
+        assertThat(stats(sb).failed()).isEqualTo(1);
+        assertThat(dead).isEmpty();
+        assertThat(fn.received).isEmpty();
+    }
+
+    @Test
+    void a_404_is_not_retried_and_dead_letters_with_the_url_status_and_a_bounded_excerpt_of_the_body() throws Exception {
+        String page = "no such function: ship\n" + "x".repeat(10_000);
+        FunctionServer fn = server().answering(req -> FunctionServer.Answer.text(404, page));
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/ship"))).deliveryPolicy(retries(5))
+                .deadLetter(Sink.handler(dead::add)));
+        CloudEvent event = event();
+
+        publish(sb, event);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> dead.size() == 1);
+        CloudEvent letter = dead.get(0);
+        assertThat(letter.getId()).isEqualTo(event.getId());
+        assertThat(letter.getExtension("dlreason")).isEqualTo("nonretryable");
+        assertThat(letter.getExtension("dlattempts")).isEqualTo(1);
+        String error = (String) letter.getExtension("dlerror");
+        assertThat(error).startsWith("HTTP sink POST " + fn.uri("/ship") + " of subscriber 's' of trigger 'orders'"
+                + " answered 404: no such function: ship x");
+        assertThat(error).endsWith("… (not retried: a 404 answer would not change)");
+        assertThat(error.length()).isLessThan(600);
+        assertThat(letter.getExtension("dlerrortype")).isEqualTo(NonRetryableException.class.getName());
+        assertThat(fn.received).hasSize(1);
+        assertThat(stats(sb).retried()).isZero();
+        assertThat(stats(sb).deadLettered()).isEqualTo(1);
+    }
+
+    @Test
+    void statuses_408_429_and_5xx_are_retried_while_other_4xx_and_3xx_are_not() throws Exception {
+        for (int status : new int[]{408, 429, 502, 503}) {
+            AtomicInteger calls = new AtomicInteger();
+            FunctionServer fn = server().answering(req -> FunctionServer.Answer.status(calls.incrementAndGet() == 1 ? status : 202));
+            Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/f"))).deliveryPolicy(retries(2)));
+            publish(sb, event());
+            await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 1);
+            assertThat(stats(sb).retried()).as("status " + status).isEqualTo(1);
+        }
+        for (int status : new int[]{400, 401, 403, 409, 422, 301}) {
+            List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+            FunctionServer fn = server().answering(req -> FunctionServer.Answer.status(status));
+            Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/f"))).deliveryPolicy(retries(3))
+                    .deadLetter(Sink.handler(dead::add)));
+            publish(sb, event());
+            await().atMost(Duration.ofSeconds(10)).until(() -> dead.size() == 1);
+            assertThat(dead.get(0).getExtension("dlreason")).as("status " + status).isEqualTo("nonretryable");
+            assertThat((String) dead.get(0).getExtension("dlerror")).contains("answered " + status);
+            assertThat(fn.received).as("status " + status).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_function_that_does_not_answer_in_time_is_retried_then_dead_lettered() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        toClose.add(never::countDown);
+        FunctionServer fn = server().answering(req -> {
+            never.await();
+            return FunctionServer.Answer.status(200);
+        });
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(HttpTarget.builder(fn.uri("/slow"))
+                        .timeout(Duration.ofMillis(300)).build()))
+                .deliveryPolicy(retries(2)).deadLetter(Sink.handler(dead::add)));
+
+        publish(sb, event());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> dead.size() == 1);
+        assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("exhausted");
+        assertThat(dead.get(0).getExtension("dlattempts")).isEqualTo(2);
+        assertThat((String) dead.get(0).getExtension("dlerror")).isEqualTo("HTTP sink POST " + fn.uri("/slow")
+                + " of subscriber 's' of trigger 'orders' got no complete answer within PT0.3S");
+        assertThat(fn.received).hasSize(2);
+    }
+
+    @Test
+    void a_function_that_cannot_be_reached_is_retried_then_dead_lettered() throws Exception {
+        FunctionServer fn = server();
+        URI gone = fn.uri("/f");
+        fn.close(); // nothing listens on the port any more
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(gone)).deliveryPolicy(retries(2))
+                .deadLetter(Sink.handler(dead::add)));
+
+        publish(sb, event());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> dead.size() == 1);
+        assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("exhausted");
+        assertThat((String) dead.get(0).getExtension("dlerror")).startsWith("HTTP sink POST " + gone);
+        assertThat(stats(sb).retried()).isEqualTo(1);
     }
 
     /** Header values of {@code ce-*} percent-decoded, as a receiver reads them. */
