@@ -6,6 +6,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
 import io.switchboard.api.DeliveryPolicy;
+import io.switchboard.api.FullQueuePolicy;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.NonRetryableException;
 import io.switchboard.api.RequestFailedException;
@@ -13,18 +14,27 @@ import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.SubscriberStats;
 import io.switchboard.api.Trigger;
+import io.switchboard.core.DrainReport;
 import io.switchboard.core.Switchboard;
+import io.switchboard.core.internal.dispatch.DefaultExecutors;
+import io.switchboard.core.source.http.HttpSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -280,6 +290,255 @@ class HttpSinkTest {
         assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("exhausted");
         assertThat((String) dead.get(0).getExtension("dlerror")).startsWith("HTTP sink POST " + gone);
         assertThat(stats(sb).retried()).isEqualTo(1);
+    }
+
+    @Test
+    void a_slow_function_holds_in_flight_requests_to_the_subscribers_concurrency_and_the_full_queue_policy_applies()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        toClose.add(release::countDown);
+        FunctionServer fn = server().answering(req -> {
+            release.await();
+            return FunctionServer.Answer.status(200);
+        });
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/slow"))).concurrency(2).queueCapacity(2)
+                .whenFull(FullQueuePolicy.fail()));
+
+        int published = 0;
+        while (stats(sb).rejected() == 0 && published < 200) {
+            sb.publish(event()); // the bus accepts; the subscriber's full queue rejects further down
+            published++;
+            int sent = published;
+            await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).rejected() > 0
+                    || stats(sb).queueDepth() + fn.inFlight() == sent);
+        }
+
+        assertThat(stats(sb).rejected()).isPositive();
+        assertThat(fn.inFlight()).as("requests in flight while the function is slow").isEqualTo(2);
+        assertThat(fn.maxInFlight()).isEqualTo(2);
+        assertThat(sb.runtime().health().problems()).anyMatch(p -> p.contains("has a full queue"));
+        long accepted = published - stats(sb).rejected();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(() -> stats(sb).delivered() == accepted);
+        assertThat(fn.maxInFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void a_correlated_firing_is_sent_as_one_json_batch_in_input_order() throws Exception {
+        FunctionServer fn = server();
+        Switchboard sb = correlated(Sink.http(fn.uri("/pair")));
+        CloudEvent payment = typed("payment.received", "o-1");
+        CloudEvent order = typed("order.created", "o-1");
+
+        publish(sb, payment);
+        publish(sb, order);
+
+        FunctionServer.Received r = fn.next();
+        assertThat(r.header("content-type")).isEqualTo("application/cloudevents-batch+json");
+        assertThat(json(r.body())).isEqualTo(JSON.readTree("""
+                [{"specversion":"1.0","id":"%s","source":"/shop","type":"order.created","subject":"o-1"},
+                 {"specversion":"1.0","id":"%s","source":"/shop","type":"payment.received","subject":"o-1"}]"""
+                .formatted(order.getId(), payment.getId())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sb.runtime().stats("pair", "s").delivered() == 1);
+        assertThat(fn.received).isEmpty();
+    }
+
+    @Test
+    void a_correlated_firing_sent_each_is_one_request_per_event_in_input_order() throws Exception {
+        FunctionServer fn = server();
+        Switchboard sb = correlated(Sink.http(HttpTarget.builder(fn.uri("/pair"))
+                .multipleEvents(HttpTarget.MultipleEvents.EACH).build()));
+        CloudEvent payment = typed("payment.received", "o-2");
+        CloudEvent order = typed("order.created", "o-2");
+
+        publish(sb, payment);
+        publish(sb, order);
+
+        FunctionServer.Received first = fn.next();
+        FunctionServer.Received second = fn.next();
+        assertThat(first.header("ce-id")).isEqualTo(order.getId());
+        assertThat(second.header("ce-id")).isEqualTo(payment.getId());
+        assertThat(first.header("content-type")).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sb.runtime().stats("pair", "s").delivered() == 1);
+        assertThat(fn.received).isEmpty();
+    }
+
+    @Test
+    void a_failing_request_of_an_each_firing_fails_the_firing_and_the_retry_sends_every_event_again() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        FunctionServer fn = server().answering(req -> FunctionServer.Answer.status(calls.incrementAndGet() == 2 ? 503 : 200));
+        Switchboard sb = Switchboard.builder()
+                .trigger(Trigger.builder("pair").input("order", "type = 'order.created'")
+                        .input("payment", "type = 'payment.received'")
+                        .subscriber(Subscriber.builder("s").condition("order && payment").correlateBy("subject")
+                                .deliveryPolicy(retries(2)).sink(Sink.http(HttpTarget.builder(fn.uri("/pair"))
+                                        .multipleEvents(HttpTarget.MultipleEvents.EACH).build())).build())
+                        .build())
+                .build().start();
+        toClose.add(sb);
+        CloudEvent order = typed("order.created", "o-3");
+        CloudEvent payment = typed("payment.received", "o-3");
+
+        publish(sb, order);
+        publish(sb, payment);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(fn.next().header("ce-id"));
+        }
+        assertThat(ids).containsExactly(order.getId(), payment.getId(), order.getId(), payment.getId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sb.runtime().stats("pair", "s").delivered() == 1);
+        assertThat(sb.runtime().stats("pair", "s").retried()).isEqualTo(1);
+    }
+
+    @Test
+    void requests_carry_the_configured_headers_the_bearer_token_and_an_hmac_of_the_exact_body() throws Exception {
+        FunctionServer fn = server();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(HttpTarget.builder(fn.uri("/ship"))
+                .header("X-Tenant", "acme").bearerToken("t0ken").hmacSha256("s3cret").build())));
+
+        publish(sb, CloudEventBuilder.v1(event()).withData("application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)).build());
+
+        FunctionServer.Received r = fn.next();
+        assertThat(r.header("x-tenant")).isEqualTo("acme");
+        assertThat(r.header("authorization")).isEqualTo("Bearer t0ken");
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(r.header(HttpTarget.DEFAULT_SIGNATURE_HEADER))
+                .isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(r.body())));
+        assertThat(r.text()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void an_http_sink_delivers_to_the_http_source_of_another_runtime_that_checks_the_same_token_and_secret()
+            throws Exception {
+        List<CloudEvent> arrived = new CopyOnWriteArrayList<>();
+        HttpSource ingress = HttpSource.builder("ingress").host("127.0.0.1").port(0).bearerToken("t0ken")
+                .hmacSha256("s3cret").build();
+        Switchboard receiver = Switchboard.builder().source(ingress)
+                .trigger(Trigger.builder("in").input("all", "ingress", null)
+                        .subscriber("h", null, Sink.handler(arrived::add)).build())
+                .build().start();
+        toClose.add(receiver);
+        URI target = ingress.baseUri().resolve("/");
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        Switchboard sender = Switchboard.builder()
+                .trigger(Trigger.builder("orders").input("in", "type = 'order.created'")
+                        .subscriber(Subscriber.builder("good").sink(Sink.http(HttpTarget.builder(target)
+                                .bearerToken("t0ken").hmacSha256("s3cret").build())).build())
+                        .subscriber(Subscriber.builder("forged").deadLetter(Sink.handler(dead::add))
+                                .sink(Sink.http(HttpTarget.builder(target).bearerToken("t0ken")
+                                        .hmacSha256("wrong").build())).build())
+                        .build())
+                .build().start();
+        toClose.add(sender);
+        CloudEvent event = CloudEventBuilder.v1(event()).withSubject("naïve")
+                .withData("application/json", "{\"total\":1}".getBytes(StandardCharsets.UTF_8)).build();
+
+        publish(sender, event);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> arrived.size() == 1 && dead.size() == 1);
+        assertThat(arrived.get(0)).isEqualTo(event);
+        assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("nonretryable");
+        assertThat((String) dead.get(0).getExtension("dlerror")).contains("answered 401");
+        assertThat(sender.runtime().stats("orders", "good").delivered()).isEqualTo(1);
+        assertThat(ingress.stats().responses(202)).isEqualTo(1);
+    }
+
+    @Test
+    void a_request_reaches_a_replying_trigger_of_another_runtime_through_its_http_source_and_returns_its_reply()
+            throws Exception {
+        HttpSource ingress = HttpSource.builder("ingress").host("127.0.0.1").port(0).build();
+        Switchboard receiver = Switchboard.builder().source(ingress)
+                .trigger(Trigger.builder("echo").input("all", "ingress", null)
+                        .subscriber("h", null, Sink.replying(e -> CloudEventBuilder.v1(e).withId("re-" + e.getId())
+                                .withType("order.echoed").build())).build())
+                .build().start();
+        toClose.add(receiver);
+        Switchboard sender = runtime(s -> s.sink(Sink.http(ingress.baseUri().resolve("/function/echo"))));
+        CloudEvent event = event();
+
+        CloudEvent reply = sender.request(event, Duration.ofSeconds(10)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        assertThat(reply.getId()).isEqualTo("re-" + event.getId());
+        assertThat(reply.getType()).isEqualTo("order.echoed");
+    }
+
+    @Test
+    void sequential_requests_reuse_one_kept_alive_connection() throws Exception {
+        FunctionServer fn = server();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/ship"))).concurrency(1));
+
+        for (int i = 0; i < 5; i++) {
+            publish(sb, event());
+        }
+
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            ports.add(fn.next().remotePort());
+        }
+        assertThat(ports).as("client ports of 5 requests").hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 5);
+    }
+
+    @Test
+    void a_sink_url_that_is_not_absolute_http_is_refused_when_the_sink_is_made() {
+        for (String bad : new String[]{"ftp://host/f", "/relative/path", "mailto:ops@example.com", "http:///nohost"}) {
+            assertThatThrownBy(() -> Sink.http(URI.create(bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("absolute http:// or https:// URL with a host")
+                    .hasMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void close_lets_an_in_flight_request_finish_within_the_drain_timeout_then_releases_the_clients_threads()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        toClose.add(release::countDown);
+        FunctionServer fn = server().answering(req -> {
+            release.await();
+            return FunctionServer.Answer.status(200);
+        });
+        Switchboard sb = Switchboard.builder().drainTimeout(Duration.ofSeconds(20))
+                .trigger(Trigger.builder("orders").input("in", "type = 'order.created'")
+                        .subscriber(Subscriber.builder("s").sink(Sink.http(fn.uri("/slow"))).build()).build())
+                .build().start();
+        publish(sb, event());
+        fn.next();
+        List<Thread> clientThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("switchboard-http-")).toList();
+        if (!DefaultExecutors.virtualThreadsAvailable()) {
+            assertThat(clientThreads).as("the client's executor threads").isNotEmpty();
+        }
+
+        CompletableFuture<DrainReport> closing = CompletableFuture.supplyAsync(sb::shutdown);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sb.runtime().health().draining());
+        assertThat(closing).isNotDone();
+        release.countDown();
+        DrainReport report = closing.get(30, TimeUnit.SECONDS);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(sb.runtime().stats("orders", "s").delivered()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> clientThreads.stream().noneMatch(Thread::isAlive));
+    }
+
+    /** A started runtime whose subscriber {@code s} of trigger {@code pair} fires when an order and its payment met. */
+    Switchboard correlated(Sink sink) {
+        Switchboard sb = Switchboard.builder()
+                .trigger(Trigger.builder("pair").input("order", "type = 'order.created'")
+                        .input("payment", "type = 'payment.received'")
+                        .subscriber(Subscriber.builder("s").condition("order && payment").correlateBy("subject")
+                                .sink(sink).build())
+                        .build())
+                .build().start();
+        toClose.add(sb);
+        return sb;
+    }
+
+    static CloudEvent typed(String type, String subject) {
+        return CloudEventBuilder.v1().withId("e" + IDS.incrementAndGet()).withType(type)
+                .withSource(URI.create("/shop")).withSubject(subject).build();
     }
 
     /** Header values of {@code ce-*} percent-decoded, as a receiver reads them. */
