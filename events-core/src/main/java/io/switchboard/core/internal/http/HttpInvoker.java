@@ -1,6 +1,7 @@
 package io.switchboard.core.internal.http;
 
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.switchboard.api.Firing;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.NonRetryableException;
@@ -65,12 +66,15 @@ final class HttpInvoker implements Sink.Invoker {
     /** {@code HTTP/1.1} for {@code http://} URLs; {@code null} (the client's HTTP/2 via ALPN) for {@code https://}. */
     private final HttpClient.Version version;
     private final String where;
+    private final HttpSinks.ReplyPublisher replies;
 
     /**
      * @param owner      names the subscriber in messages
      * @param inputOrder the trigger's input names in declaration order: the order of a correlated firing's events
+     * @param replies    publishes replies when the target has a reply topic
      */
-    HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder) {
+    HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder,
+                HttpSinks.ReplyPublisher replies) {
         this.client = client;
         this.target = target;
         this.owner = owner;
@@ -81,10 +85,52 @@ final class HttpInvoker implements Sink.Invoker {
         // function servers mishandle and which cannot carry a request body anyway; keep-alive gives the reuse.
         this.version = "http".equalsIgnoreCase(target.uri().getScheme()) ? HttpClient.Version.HTTP_1_1 : null;
         this.where = "HTTP sink POST " + target.uri();
+        this.replies = replies;
     }
 
     @Override
     public CompletionStage<CloudEvent> invoke(Firing firing) {
+        CompletableFuture<CloudEvent> reply = send(firing);
+        String topic = target.replyTopic();
+        if (topic == null) {
+            return reply;
+        }
+        return reply.thenCompose(r -> r == null ? reply : republish(topic, continuingTrace(firing.event(), r)));
+    }
+
+    /** Publishes {@code reply}; the attempt succeeds once the bus accepted it, and fails (retryably) if it refused. */
+    private CompletableFuture<CloudEvent> republish(String topic, CloudEvent reply) {
+        CompletionStage<Void> published;
+        try {
+            published = replies.publish(topic, reply);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.toCompletableFuture().handle((ok, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(new HttpSinkException(where + " of " + owner + " answered with reply "
+                        + reply.getId() + ", which could not be published to topic '" + topic + "': "
+                        + unwrap(failure), 0, unwrap(failure)));
+            }
+            return reply;
+        });
+    }
+
+    /** {@code reply} with the trace context of the event it answers, unless it has its own (as requests do). */
+    private static CloudEvent continuingTrace(CloudEvent answered, CloudEvent reply) {
+        Object parent = answered.getExtension(TRACEPARENT);
+        if (parent == null || reply.getExtension(TRACEPARENT) != null) {
+            return reply;
+        }
+        CloudEventBuilder b = CloudEventBuilder.from(reply).withExtension(TRACEPARENT, parent.toString());
+        Object state = answered.getExtension(TRACESTATE);
+        if (state != null) {
+            b.withExtension(TRACESTATE, state.toString());
+        }
+        return b.build();
+    }
+
+    private CompletableFuture<CloudEvent> send(Firing firing) {
         List<CloudEvent> events = events(firing, inputOrder);
         if (events.size() == 1) {
             CloudEvent event = events.get(0);
