@@ -38,6 +38,9 @@ import java.util.concurrent.TimeoutException;
  * {@link NonRetryableException}. Either message names the URL, the status and an excerpt of the response body, and
  * becomes the dead letter's {@code dlerror}.
  *
+ * <p>With a {@link HttpTarget#replyTopic()}, the reply is published there before the attempt completes; a refused
+ * publish fails the attempt (retryably).
+ *
  * <p>Design note: nothing blocks. The request goes out with {@link HttpClient#sendAsync}; the outcome is computed on
  * the client's executor. The attempt is bounded twice: by the request timeout (the client aborts the exchange) and
  * by the same duration over the whole exchange, body included, after which the exchange is cancelled. Retries, the
