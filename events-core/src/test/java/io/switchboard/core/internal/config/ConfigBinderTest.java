@@ -162,6 +162,7 @@ class ConfigBinderTest {
         assertThat(target.headers()).containsOnly(entry("X-Tenant", "shop"));
         assertThat(target.bearerToken()).isEqualTo("b-token");
         assertThat(target.hmacSecret()).isEqualTo("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(target.replyTopic()).isEqualTo("billing.replies");
 
         assertThat(orders.subscribers().get(4).debounce()).isEqualTo(Duration.ofMillis(500));
 
