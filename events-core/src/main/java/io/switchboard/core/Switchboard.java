@@ -26,6 +26,7 @@ import io.switchboard.core.internal.dispatch.RoutingTable;
 import io.switchboard.core.internal.dispatch.Stages;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
 import io.switchboard.core.internal.dispatch.TopicRouter;
+import io.switchboard.core.internal.http.HttpSinks;
 import io.switchboard.spi.EventBusProvider;
 import io.switchboard.spi.EventSourceProvider;
 import org.slf4j.Logger;
@@ -130,10 +131,13 @@ public final class Switchboard implements AutoCloseable {
     private volatile EventBus applicationBus;
     private volatile DrainReport drainReport;
     private final Observation observation;
+    /** The shared HTTP client of the HTTP sinks; released after the subscribers drained. */
+    private final HttpSinks httpSinks;
 
     private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
                         Map<String, EventSource> sources, Scheduler scheduler, ScheduledThreadPoolExecutor ownedScheduler,
-                        Executor executor, ExecutorService ownedExecutor, Observation observation) {
+                        Executor executor, ExecutorService ownedExecutor, Observation observation,
+                        HttpSinks httpSinks) {
         this.observation = observation;
         this.buses = buses;
         this.ownedBuses = ownedBuses;
@@ -144,8 +148,9 @@ public final class Switchboard implements AutoCloseable {
         this.ownedExecutor = ownedExecutor;
         this.group = b.group;
         this.drainTimeout = b.drainTimeout;
+        this.httpSinks = httpSinks;
         this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter,
-                observation);
+                observation, httpSinks);
         Set<String> identical = new java.util.HashSet<>();
         sources.values().forEach(s -> {
             if (s.identicalAcrossInstances()) {
@@ -497,6 +502,7 @@ public final class Switchboard implements AutoCloseable {
                     undrained.merge(d.toString(), left, Long::sum);
                 }
             }
+            httpSinks.close(deadline);
             for (EventBus bus : ownedBuses) {
                 try {
                     bus.close();
@@ -1034,6 +1040,7 @@ public final class Switchboard implements AutoCloseable {
             Map<String, EventSource> sources = new LinkedHashMap<>();
             ScheduledThreadPoolExecutor ownedScheduler = null;
             ExecutorService ownedExecutor = null;
+            HttpSinks httpSinks = null;
             boolean done = false;
             try {
                 Map<String, EventBusProvider> busTypes = discover(EventBusProvider.class, busProviders,
@@ -1155,8 +1162,9 @@ public final class Switchboard implements AutoCloseable {
                     }
                 }
                 Observation observation = new Observation(observers);
+                httpSinks = new HttpSinks("switchboard");
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
-                        observation);
+                        observation, httpSinks);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
                 for (Trigger t : allTriggers) {
@@ -1186,7 +1194,7 @@ public final class Switchboard implements AutoCloseable {
                     throw TriggerAssembler.problems(errors);
                 }
                 Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor,
-                        observation);
+                        observation, httpSinks);
                 sb.dispatcher.installAll(registrations);
                 for (Registration r : registrations) {
                     sb.connectInlets(r, null);
@@ -1203,6 +1211,9 @@ public final class Switchboard implements AutoCloseable {
                     }
                     if (ownedScheduler != null) {
                         ownedScheduler.shutdownNow();
+                    }
+                    if (httpSinks != null) {
+                        httpSinks.close(System.nanoTime());
                     }
                 }
             }

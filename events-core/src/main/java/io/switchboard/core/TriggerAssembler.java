@@ -21,6 +21,7 @@ import io.switchboard.core.internal.dispatch.FirstAttempt;
 import io.switchboard.core.internal.dispatch.InputFilter;
 import io.switchboard.core.internal.dispatch.Route;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
+import io.switchboard.core.internal.http.HttpSinks;
 import io.switchboard.core.internal.trigger.FiringGate;
 import io.switchboard.core.internal.trigger.FiringGates;
 
@@ -55,10 +56,11 @@ final class TriggerAssembler {
     private final String group;
     private final Duration reparkAfter;
     private final Observation observation;
+    private final HttpSinks httpSinks;
 
     TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
                      Executor executor, String group, Duration reparkAfter,
-                     Observation observation) {
+                     Observation observation, HttpSinks httpSinks) {
         this.buses = buses;
         this.sources = sources;
         this.scheduler = scheduler;
@@ -66,6 +68,7 @@ final class TriggerAssembler {
         this.group = group;
         this.reparkAfter = reparkAfter;
         this.observation = observation;
+        this.httpSinks = httpSinks;
     }
 
     /**
@@ -134,7 +137,9 @@ final class TriggerAssembler {
 
         List<SubscriberDispatch> dispatches = new ArrayList<>();
         for (Subscriber declared : trigger.subscribers()) {
-            Subscriber s = observation.observe(trigger, declared);
+            // an HTTP sink becomes a handler sink first, so observers wrap it and the pipeline retries it like any other
+            Subscriber s = observation.observe(trigger, httpSinks.resolve(trigger, declared,
+                    (topic, reply) -> buses.get(busName).publish(topic, reply)));
             // a replacement counts on from its predecessor, as its gate takes over the held events: the counters stay
             // monotonic for operators (and for metrics built on them) across live reconfiguration
             SubscriberCounters counters = previousCounters(previous, s.name());

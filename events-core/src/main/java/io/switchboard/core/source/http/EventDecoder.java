@@ -9,6 +9,7 @@ import io.cloudevents.core.data.BytesCloudEventData;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
+import io.switchboard.core.internal.http.HeaderValues;
 
 import java.net.URI;
 import java.net.URISyntaxException;

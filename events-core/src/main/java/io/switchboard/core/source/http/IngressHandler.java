@@ -9,6 +9,7 @@ import io.switchboard.api.PublishRejectedException;
 import io.switchboard.api.RequestFailedException;
 import io.switchboard.api.Scheduler;
 import io.switchboard.api.SourceContext;
+import io.switchboard.core.internal.http.HeaderValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.switchboard.core.source.http;
+package io.switchboard.core.internal.http;
 
 import org.junit.jupiter.api.Test;
 

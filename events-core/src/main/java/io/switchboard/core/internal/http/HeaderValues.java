@@ -1,4 +1,4 @@
-package io.switchboard.core.source.http;
+package io.switchboard.core.internal.http;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * printable ASCII as {@code %XX} of its UTF-8 bytes; a receiver decodes. Without it, a subject such as
  * {@code héllo} would reach a consumer as {@code h%C3%A9llo}, or be mangled into a header the JDK cannot write.
  */
-final class HeaderValues {
+public final class HeaderValues {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -20,11 +20,11 @@ final class HeaderValues {
     }
 
     /** Whether a header carries a CloudEvents attribute (and so is percent-encoded). */
-    static boolean isAttribute(String headerName) {
+    public static boolean isAttribute(String headerName) {
         return headerName.length() > 3 && headerName.regionMatches(true, 0, "ce-", 0, 3);
     }
 
-    static String encode(String value) {
+    public static String encode(String value) {
         int i = 0;
         while (i < value.length() && !needsEncoding(value.charAt(i))) {
             i++;
@@ -50,7 +50,7 @@ final class HeaderValues {
      * @throws IllegalArgumentException naming what is wrong: a {@code %} not followed by two hex digits, or bytes
      *                                  that are not UTF-8
      */
-    static String decode(String value) {
+    public static String decode(String value) {
         if (value.indexOf('%') < 0) {
             return value;
         }

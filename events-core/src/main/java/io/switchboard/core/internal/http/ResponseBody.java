@@ -1,0 +1,86 @@
+package io.switchboard.core.internal.http;
+
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Reads a response body up to a limit: a successful response's body (a possible reply event) up to
+ * {@code replyLimit} bytes, any other response's only up to {@code excerptLimit} bytes, since only an excerpt of it is
+ * reported. The rest is read and dropped, so the connection stays reusable and a huge or endless error page cannot
+ * exhaust memory. {@link Bytes#truncated()} says whether anything was dropped.
+ */
+final class ResponseBody implements HttpResponse.BodyHandler<ResponseBody.Bytes> {
+
+    /** What was kept of a body. */
+    record Bytes(byte[] bytes, boolean truncated) {
+    }
+
+    private final int replyLimit;
+    private final int excerptLimit;
+
+    ResponseBody(int replyLimit, int excerptLimit) {
+        this.replyLimit = replyLimit;
+        this.excerptLimit = excerptLimit;
+    }
+
+    @Override
+    public HttpResponse.BodySubscriber<Bytes> apply(HttpResponse.ResponseInfo info) {
+        int status = info.statusCode();
+        return new Subscriber(status >= 200 && status < 300 ? replyLimit : excerptLimit);
+    }
+
+    private static final class Subscriber implements HttpResponse.BodySubscriber<Bytes> {
+        private final int limit;
+        private final CompletableFuture<Bytes> result = new CompletableFuture<>();
+        private byte[] kept = new byte[0];
+        private int size;
+        private boolean truncated;
+
+        Subscriber(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public CompletionStage<Bytes> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            // calls are serial (Flow contract), so the fields need no synchronisation
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(buffer.remaining(), limit - size);
+                if (take < buffer.remaining()) {
+                    truncated = true;
+                }
+                if (take > 0) {
+                    if (size + take > kept.length) {
+                        kept = Arrays.copyOf(kept, Math.min(limit, Math.max(size + take, kept.length * 2)));
+                    }
+                    buffer.get(kept, size, take);
+                    size += take;
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(new Bytes(size == kept.length ? kept : Arrays.copyOf(kept, size), truncated));
+        }
+    }
+}
