@@ -12,7 +12,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
 
 import java.time.Duration;
 import java.util.List;
@@ -50,11 +49,6 @@ class RoutesInTheHarnessTest {
                 throw new IllegalStateException("mail server busy");
             }
             sent.add(reminder.getId());
-        }
-
-        @Bean
-        String marker() {
-            return "app";
         }
     }
 
