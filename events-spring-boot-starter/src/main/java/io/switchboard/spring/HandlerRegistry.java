@@ -102,8 +102,8 @@ final class HandlerRegistry {
             }
             for (Class<?> handlerType : HANDLER_TYPES) {
                 if (handlerType.isAssignableFrom(type)) {
-                    String origin = "bean '" + beanName + "' (" + handlerType.getSimpleName() + ", " + userType.getName()
-                            + ")";
+                    String origin = "bean '" + beanName + "' (" + handlerType.getSimpleName() + ", "
+                            + userType.getName() + ")";
                     found.computeIfAbsent(beanName, k -> new ArrayList<>())
                             .add(new Handler(beanName, origin, () -> beanSink(beans, beanName, handlerType)));
                     break;

@@ -35,7 +35,8 @@ final class PropertiesModel {
             "name", "condition", "sink", "deadLetterSink", "topic", "deadLetterTopic", "correlateBy", "within",
             "resetOn", "maxKeys", "levelTriggered", "correlateLocally", "inline", "orderingKey", "concurrency",
             "queueCapacity", "whenFull", "blockTimeout", "rateLimit", "batch", "debounce", "delivery", "handler",
-            "ref", "bus", "uri", "mode", "timeout", "headers", "bearerToken", "hmacSecret", "multipleEvents", "replyTopic", "kind",
+            "ref", "bus", "uri", "mode", "timeout", "headers", "bearerToken", "hmacSecret", "multipleEvents",
+            "replyTopic", "kind",
             "namespace", "apiVersion", "maxAttempts", "initialBackoff", "maxBackoff", "multiplier", "jitter",
             "attemptTimeout", "permits", "period", "burst", "maxSize", "maxWait", "properties",
             // source and bus kinds' fields

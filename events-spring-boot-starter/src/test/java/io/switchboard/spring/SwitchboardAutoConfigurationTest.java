@@ -23,6 +23,8 @@ import org.springframework.context.annotation.Primary;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,11 @@ class SwitchboardAutoConfigurationTest {
             calls.add(firing.events().keySet());
         }
 
+        @SwitchboardHandler("later")
+        CompletionStage<Void> later(String text) {
+            return CompletableFuture.runAsync(() -> calls.add("later:" + text));
+        }
+
         @SwitchboardHandler("quote")
         CloudEvent quote(CloudEvent request) {
             return Events.event("quote.given").id("q-" + request.getId()).build();
@@ -67,8 +74,10 @@ class SwitchboardAutoConfigurationTest {
     }
 
     private static final String[] ORDER_ROUTE = {
-            "switchboard.triggers.orders.inputs.created.event-source=app", "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-            "switchboard.triggers.orders.subscribers[0].name=ship", "switchboard.triggers.orders.subscribers[0].sink.handler=ship"};
+            "switchboard.triggers.orders.inputs.created.event-source=app",
+            "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+            "switchboard.triggers.orders.subscribers[0].name=ship",
+            "switchboard.triggers.orders.subscribers[0].sink.handler=ship"};
 
     private static CloudEvent order(String id) {
         return Events.event("order.created").id(id).data("{\"id\":\"" + id + "\",\"amount\":3}").build();
@@ -90,14 +99,19 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void aFiringParameterReceivesEveryCorrelatedEvent() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
-                "switchboard.triggers.orders.inputs.created.event-source=app", "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
-                "switchboard.triggers.orders.inputs.paid.event-source=app", "switchboard.triggers.orders.inputs.paid.filter=type = 'payment.settled'",
+                "switchboard.triggers.orders.inputs.created.event-source=app",
+                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created'",
+                "switchboard.triggers.orders.inputs.paid.event-source=app",
+                "switchboard.triggers.orders.inputs.paid.filter=type = 'payment.settled'",
                 "switchboard.triggers.orders.subscribers[0].condition=created && paid",
                 "switchboard.triggers.orders.subscribers[0].correlate-by=subject",
-                "switchboard.triggers.orders.subscribers[0].name=both", "switchboard.triggers.orders.subscribers[0].sink.handler=pair").run(context -> {
+                "switchboard.triggers.orders.subscribers[0].name=both",
+                "switchboard.triggers.orders.subscribers[0].sink.handler=pair").run(context -> {
             Switchboard sb = context.getBean(Switchboard.class);
-            sb.publish(Events.event("order.created").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-            sb.publish(Events.event("payment.settled").subject("o-7").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("order.created").subject("o-7").build()).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("payment.settled").subject("o-7").build()).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
             Shipping shipping = context.getBean(Shipping.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> !shipping.calls.isEmpty());
             assertThat(shipping.calls).containsExactly(java.util.Set.of("created", "paid"));
@@ -105,10 +119,40 @@ class SwitchboardAutoConfigurationTest {
     }
 
     @Test
+    void aMethodReturningACompletionStageEndsItsAttemptWhenItCompletesAndTextDataReadsAsAString() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.triggers.notes.inputs.any.event-source=app",
+                "switchboard.triggers.notes.inputs.any.filter=type = 'note'",
+                "switchboard.triggers.notes.subscribers[0].sink.handler=later").run(context -> {
+            Switchboard sb = context.getBean(Switchboard.class);
+            sb.publish(Events.event("note").text("hello").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    sb.runtime().stats("notes", "later").delivered() == 1);
+            assertThat(context.getBean(Shipping.class).calls).containsExactly("later:hello");
+        });
+    }
+
+    @Test
+    void dataThatDoesNotReadAsThePayloadTypeIsDeadLetteredWithoutRetries() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(ORDER_ROUTE).withPropertyValues(
+                "switchboard.triggers.orders.subscribers[0].delivery.max-attempts=5").run(context -> {
+            Switchboard sb = context.getBean(Switchboard.class);
+            sb.publish(Events.event("order.created").id("bad").data("{\"id\": [1, 2]}").build())
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    sb.runtime().stats("orders", "ship").deadLettered() == 1);
+            assertThat(sb.runtime().stats("orders", "ship").failed()).isEqualTo(1);
+            assertThat(context.getBean(Shipping.class).calls).isEmpty();
+        });
+    }
+
+    @Test
     void aMethodReturningACloudEventAnswersRequests() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
-                "switchboard.triggers.quotes.inputs.ask.event-source=app", "switchboard.triggers.quotes.inputs.ask.filter=type = 'quote.asked'",
-                "switchboard.triggers.quotes.subscribers[0].name=answer", "switchboard.triggers.quotes.subscribers[0].sink.handler=quote").run(context -> {
+                "switchboard.triggers.quotes.inputs.ask.event-source=app",
+                "switchboard.triggers.quotes.inputs.ask.filter=type = 'quote.asked'",
+                "switchboard.triggers.quotes.subscribers[0].name=answer",
+                "switchboard.triggers.quotes.subscribers[0].sink.handler=quote").run(context -> {
             CloudEvent reply = context.getBean(Switchboard.class)
                     .request(Events.event("quote.asked").id("r-1").build(), Duration.ofSeconds(5))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -139,11 +183,16 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void beansOfTheHandlerInterfacesAreBoundByTheirBeanNames() {
         runner.withUserConfiguration(InterfaceHandlers.class).withPropertyValues(
-                "switchboard.triggers.all.inputs.any.event-source=app", "switchboard.triggers.all.inputs.any.filter=type = 'thing'",
-                "switchboard.triggers.all.subscribers[0].name=a", "switchboard.triggers.all.subscribers[0].sink.handler=audit",
-                "switchboard.triggers.all.subscribers[1].name=b", "switchboard.triggers.all.subscribers[1].sink.handler=batchLog",
-                "switchboard.triggers.echo.inputs.ask.event-source=app", "switchboard.triggers.echo.inputs.ask.filter=type = 'ask'",
-                "switchboard.triggers.echo.subscribers[0].name=answer", "switchboard.triggers.echo.subscribers[0].sink.handler=echo").run(context -> {
+                "switchboard.triggers.all.inputs.any.event-source=app",
+                "switchboard.triggers.all.inputs.any.filter=type = 'thing'",
+                "switchboard.triggers.all.subscribers[0].name=a",
+                "switchboard.triggers.all.subscribers[0].sink.handler=audit",
+                "switchboard.triggers.all.subscribers[1].name=b",
+                "switchboard.triggers.all.subscribers[1].sink.handler=batchLog",
+                "switchboard.triggers.echo.inputs.ask.event-source=app",
+                "switchboard.triggers.echo.inputs.ask.filter=type = 'ask'",
+                "switchboard.triggers.echo.subscribers[0].name=answer",
+                "switchboard.triggers.echo.subscribers[0].sink.handler=echo").run(context -> {
             Switchboard sb = context.getBean(Switchboard.class);
             sb.publish(Events.event("thing").id("t-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             InterfaceHandlers handlers = context.getBean(InterfaceHandlers.class);
@@ -290,7 +339,7 @@ class SwitchboardAutoConfigurationTest {
                     assertThat(context).doesNotHaveBean(Switchboard.class);
                     assertThat(context).doesNotHaveBean(SwitchboardLifecycle.class);
                     assertThat(context.getBean(SwitchboardRoutes.class).handlerNames())
-                            .containsExactly("pair", "quote", "ship");
+                            .containsExactly("later", "pair", "quote", "ship");
                 });
     }
 
@@ -346,8 +395,10 @@ class SwitchboardAutoConfigurationTest {
         SlowHandler[] handler = new SlowHandler[1];
         Switchboard[] sb = new Switchboard[1];
         runner.withBean(SlowHandler.class).withPropertyValues(
-                "switchboard.triggers.work.inputs.all.event-source=app", "switchboard.triggers.work.inputs.all.filter=type = 'job'",
-                "switchboard.triggers.work.subscribers[0].name=run", "switchboard.triggers.work.subscribers[0].sink.handler=slow").run(context -> {
+                "switchboard.triggers.work.inputs.all.event-source=app",
+                "switchboard.triggers.work.inputs.all.filter=type = 'job'",
+                "switchboard.triggers.work.subscribers[0].name=run",
+                "switchboard.triggers.work.subscribers[0].sink.handler=slow").run(context -> {
             handler[0] = context.getBean(SlowHandler.class);
             sb[0] = context.getBean(Switchboard.class);
             sb[0].publish(Events.event("job").id("j-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -361,10 +412,14 @@ class SwitchboardAutoConfigurationTest {
     @Test
     void aHandlerBeanMayInjectTheSwitchboardItIsCalledBy() {
         runner.withUserConfiguration(Republisher.class).withPropertyValues(
-                "switchboard.triggers.a.inputs.in.event-source=app", "switchboard.triggers.a.inputs.in.filter=type = 'first'",
-                "switchboard.triggers.a.subscribers[0].name=s", "switchboard.triggers.a.subscribers[0].sink.handler=forward",
-                "switchboard.triggers.b.inputs.in.event-source=app", "switchboard.triggers.b.inputs.in.filter=type = 'second'",
-                "switchboard.triggers.b.subscribers[0].name=s", "switchboard.triggers.b.subscribers[0].sink.handler=sink").run(context -> {
+                "switchboard.triggers.a.inputs.in.event-source=app",
+                "switchboard.triggers.a.inputs.in.filter=type = 'first'",
+                "switchboard.triggers.a.subscribers[0].name=s",
+                "switchboard.triggers.a.subscribers[0].sink.handler=forward",
+                "switchboard.triggers.b.inputs.in.event-source=app",
+                "switchboard.triggers.b.inputs.in.filter=type = 'second'",
+                "switchboard.triggers.b.subscribers[0].name=s",
+                "switchboard.triggers.b.subscribers[0].sink.handler=sink").run(context -> {
             assertThat(context).hasNotFailed();
             context.getBean(Switchboard.class).publish(Events.event("first").id("f").build());
             Republisher r = context.getBean(Republisher.class);

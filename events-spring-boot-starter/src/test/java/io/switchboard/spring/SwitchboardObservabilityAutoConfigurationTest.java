@@ -8,7 +8,9 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.switchboard.api.EventBus;
 import io.switchboard.api.EventHandler;
+import io.switchboard.core.bus.InMemoryEventBus;
 import io.switchboard.core.RuntimeObserver;
 import io.switchboard.core.Switchboard;
 import io.switchboard.micrometer.SwitchboardMetrics;
@@ -36,8 +38,10 @@ class SwitchboardObservabilityAutoConfigurationTest {
                     SwitchboardMetricsAutoConfiguration.class, SwitchboardHealthAutoConfiguration.class,
                     SwitchboardTracingAutoConfiguration.class))
             .withBean("work", EventHandler.class, () -> event -> { })
-            .withPropertyValues("switchboard.triggers.jobs.inputs.all.event-source=app", "switchboard.triggers.jobs.inputs.all.filter=type = 'job'",
-                    "switchboard.triggers.jobs.subscribers[0].name=run", "switchboard.triggers.jobs.subscribers[0].sink.handler=work");
+            .withPropertyValues("switchboard.triggers.jobs.inputs.all.event-source=app",
+            "switchboard.triggers.jobs.inputs.all.filter=type = 'job'",
+                    "switchboard.triggers.jobs.subscribers[0].name=run",
+                    "switchboard.triggers.jobs.subscribers[0].sink.handler=work");
 
     private static void publishJob(Switchboard sb) throws Exception {
         sb.publish(Events.event("job").id("j-1").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -135,6 +139,21 @@ class SwitchboardObservabilityAutoConfigurationTest {
                     publishJob(context.getBean(Switchboard.class));
                     await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
                             .map(SpanData::getName).anyMatch("handle jobs"::equals));
+                });
+    }
+
+    @Test
+    void eventBusBeansAreWrappedForPublishAndDeliverSpans() {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        runner.withBean(OpenTelemetry.class, () -> OpenTelemetrySdk.builder()
+                        .setTracerProvider(SdkTracerProvider.builder()
+                                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build())
+                .withBean("appBus", EventBus.class, () -> InMemoryEventBus.builder().build())
+                .run(context -> {
+                    publishJob(context.getBean(Switchboard.class));
+                    await().atMost(Duration.ofSeconds(5)).until(() -> spans.getFinishedSpanItems().stream()
+                            .map(SpanData::getName).toList().containsAll(List.of("publish app", "deliver app",
+                                    "handle jobs")));
                 });
     }
 
