@@ -2,7 +2,11 @@ package io.switchboard.spring.sample;
 
 import io.switchboard.core.Switchboard;
 import io.switchboard.test.Events;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ApplicationContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -37,5 +41,20 @@ class ShopApplicationTest {
                 .containsExactly(new Shipping.Shipment("o-1", "lamp", 2));
         assertThat(switchboard.runtime().stats("orders", "ship").fired()).isEqualTo(1);
         assertThat(switchboard.runtime().health().ready()).isTrue();
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void actuatorSeesTheRuntimesHealthAndMeters() {
+        HealthIndicator health = context.getBean("switchboardHealthIndicator", HealthIndicator.class);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(meters.find("switchboard.ready").gauge()).isNotNull();
+        assertThat(meters.find("switchboard.subscriber.fired").tags("trigger", "orders", "subscriber", "ship")
+                .functionCounter()).isNotNull();
     }
 }
