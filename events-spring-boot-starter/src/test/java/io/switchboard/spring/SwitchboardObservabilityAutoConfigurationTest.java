@@ -158,6 +158,15 @@ class SwitchboardObservabilityAutoConfigurationTest {
     }
 
     @Test
+    void withoutEventsOpenTelemetryOnTheClassPathNothingIsTracedEvenWithAnOpenTelemetryBean() {
+        runner.withClassLoader(new FilteredClassLoader(SwitchboardTracing.class))
+                .withBean(OpenTelemetry.class, OpenTelemetry::noop).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean("switchboardTracingObserver");
+                });
+    }
+
+    @Test
     void withoutAnOpenTelemetryBeanNothingIsTraced() {
         runner.run(context -> {
             assertThat(context).doesNotHaveBean(SwitchboardTracing.class);
