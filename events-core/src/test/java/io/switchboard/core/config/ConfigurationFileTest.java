@@ -113,4 +113,55 @@ class ConfigurationFileTest {
                 .hasMessageContaining("bad.yaml:6:25: no handler named 'missing' is bound")
                 .hasMessageContaining("bad.yaml:7:9: unknown key 'concurency' in subscriber 1 of trigger 't'; did you mean 'concurrency'?");
     }
+
+    @Test
+    void fileAndBuilderCallsCombine() {
+        String yaml = """
+                eventSources:
+                  clock:
+                    eventBus: fast
+                    cron:
+                      tick: {schedule: "@every 1m"}
+                triggers:
+                  fromFile:
+                    eventBus: fast
+                    inputs:
+                      tick: {eventSource: clock, event: tick}
+                    subscribers:
+                      - sink: {handler: fileHandler}
+                """;
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ManualScheduler time = new ManualScheduler(Instant.parse("2026-01-01T00:00:30Z"));
+        try (Switchboard sb = Switchboard.builder()
+                .bus("fast", io.switchboard.core.bus.InMemoryEventBus.builder().build())
+                .configuration(new StringReader(yaml), "switchboard.yaml")
+                .handler("fileHandler", e -> seen.add("file " + e.getId()))
+                .trigger(io.switchboard.api.Trigger.builder("fromJava").bus("fast")
+                        .input("tick", "clock.tick", null)
+                        .subscriber("java", null, Sink.handler(e -> seen.add("java " + e.getId())))
+                        .build())
+                .scheduler(time)
+                .build().start()) {
+            time.advance(Duration.ofMinutes(1));
+            await().until(() -> seen.size() == 2);
+            assertThat(seen).containsExactlyInAnyOrder("file clock.tick@2026-01-01T00:01:00Z",
+                    "java clock.tick@2026-01-01T00:01:00Z");
+        }
+    }
+
+    @Test
+    void aBusDeclaredInCodeAndInTheFileIsReportedAtTheFile() {
+        String yaml = """
+                eventBuses:
+                  fast:
+                    memory: {}
+                """;
+        assertThatThrownBy(() -> Switchboard.builder()
+                .bus("fast", "memory", Map.of())
+                .configuration(new StringReader(yaml), "twice.yaml")
+                .build())
+                .isInstanceOf(ConfigurationProblems.class)
+                .hasMessage("1 configuration problem:\n  twice.yaml:2:3: bus 'fast' is also declared with"
+                        + " Switchboard.builder().bus(\"fast\", ...); declare each bus once: in the file or in code");
+    }
 }
