@@ -164,4 +164,30 @@ class ConfigurationFileTest {
                 .hasMessage("1 configuration problem:\n  twice.yaml:2:3: bus 'fast' is also declared with"
                         + " Switchboard.builder().bus(\"fast\", ...); declare each bus once: in the file or in code");
     }
+
+    @Test
+    void aReplacementStandsInForABusWhoseModuleIsNotOnTheClassPath() {
+        String yaml = """
+                eventBuses:
+                  orders:
+                    kafka: {brokers: "kafka-1:9092"}
+                triggers:
+                  t:
+                    eventBus: orders
+                    inputs: {a: {eventSource: app}}
+                    subscribers: [{sink: {handler: h}}]
+                """;
+        List<String> replaced = new CopyOnWriteArrayList<>();
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(new StringReader(yaml), "switchboard.yaml")
+                .handler("h", e -> { })
+                .replaceBuses((namespace, type) -> {
+                    replaced.add(namespace + ":" + type);
+                    return io.switchboard.core.bus.InMemoryEventBus.builder().build();
+                })
+                .build()) {
+            assertThat(replaced).contains("orders:kafka");
+            assertThat(sb.runtime().buses()).containsEntry("orders", "memory");
+        }
+    }
 }
