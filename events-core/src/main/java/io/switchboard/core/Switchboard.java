@@ -1031,7 +1031,10 @@ public final class Switchboard implements AutoCloseable {
          * Checks the whole configuration and builds the runtime (not started).
          *
          * @throws ConfigurationException listing every mistake: duplicate names, unknown sources, buses or provider
-         *                                types, invalid filters or conditions — each with what to change
+         *                                types, invalid filters or conditions — each with what to change; a
+         *                                {@link ConfigurationProblems} (with file, line and column of each problem)
+         *                                when a {@linkplain #configuration(java.nio.file.Path) configuration file}
+         *                                was given
          */
         public Switchboard build() {
             List<String> errors = new ArrayList<>(problems);
@@ -1063,18 +1066,20 @@ public final class Switchboard implements AutoCloseable {
 
                 ConfigBinder.Result config = null;
                 if (!configFiles.isEmpty()) {
-                    Set<String> knownBusTypes = new LinkedHashSet<>(busTypes.keySet());
-                    knownBusTypes.add(InMemoryEventBus.TYPE);
                     config = ConfigBinder.read(configFiles, new ConfigBinder.Context(environment, Map.copyOf(handlers),
-                            knownBusTypes, sourceTypes, Set.copyOf(busSpecs.keySet())));
+                            sourceTypes, Set.copyOf(busSpecs.keySet())));
                     if (config.problems().isEmpty()) {
                         Scheduler busTime = time;
                         config.create((namespace, type, settings) -> {
-                            EventBus replaced = busReplacement.replace(namespace, type);
-                            EventBus bus = replaced != null ? replaced
-                                    : type.equals(InMemoryEventBus.TYPE) && !busTypes.containsKey(type)
-                                    ? InMemoryEventBus.builder().scheduler(busTime).build()
-                                    : busTypes.get(type).create(settings);
+                            EventBus bus = busReplacement.replace(namespace, type);
+                            if (bus == null) {
+                                EventBusProvider provider = busTypes.get(type);
+                                if (provider == null && !type.equals(InMemoryEventBus.TYPE)) {
+                                    return null;
+                                }
+                                bus = provider != null ? provider.create(settings)
+                                        : InMemoryEventBus.builder().scheduler(busTime).build();
+                            }
                             owned.add(bus);
                             return bus;
                         });

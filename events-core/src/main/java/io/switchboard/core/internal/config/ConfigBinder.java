@@ -53,6 +53,7 @@ public final class ConfigBinder {
     /** Creates a bus of a type for a namespace (the runtime's replacement hook and ownership apply). */
     @FunctionalInterface
     public interface BusFactory {
+        /** The bus, or {@code null} when no provider (and no replacement) answers to {@code type}. */
         EventBus create(String namespace, String type, Map<String, String> config);
     }
 
@@ -61,11 +62,10 @@ public final class ConfigBinder {
      *
      * @param env            looks up {@code ${VAR}}; {@code null} for undefined
      * @param handlers       handler sinks bound in code, by name
-     * @param busTypes       bus types some provider answers to
      * @param sourceTypes    source providers by type
      * @param builderBuses   bus namespaces declared by builder calls
      */
-    public record Context(Function<String, String> env, Map<String, Sink> handlers, Set<String> busTypes,
+    public record Context(Function<String, String> env, Map<String, Sink> handlers,
                           Map<String, EventSourceProvider> sourceTypes, Set<String> builderBuses) {
     }
 
@@ -162,7 +162,15 @@ public final class ConfigBinder {
         public void create(BusFactory factory) {
             for (BusDecl b : busDecls) {
                 try {
-                    buses.put(b.namespace(), factory.create(b.namespace(), b.kind(), b.config()));
+                    EventBus bus = factory.create(b.namespace(), b.kind(), b.config());
+                    if (bus == null) {
+                        String module = Kinds.MODULES.getOrDefault(b.kind(), "events-" + b.kind());
+                        b.yaml().problem(b.kindNode(), b.kind() + " buses need module " + module + ", which is not on"
+                                + " the class path", "add the dependency io.switchboard:" + module
+                                + " (or register a provider)");
+                        continue;
+                    }
+                    buses.put(b.namespace(), bus);
                 } catch (RuntimeException e) {
                     locate(b.yaml(), b.kindNode(), b.keyNodes(), b.kind() + " bus '" + b.namespace()
                             + "' could not be created: " + e.getMessage());
@@ -309,12 +317,8 @@ public final class ConfigBinder {
             }
             NodeTuple kindEntry = kinds.values().iterator().next();
             String kind = ((ScalarNode) kindEntry.getKeyNode()).getValue();
-            if (!ctx.busTypes().contains(kind)) {
-                y.problem(kindEntry.getKeyNode(), kind + " buses need module " + Kinds.MODULES.getOrDefault(kind,
-                        "providing them") + ", which is not on the class path", "add the dependency io.switchboard:"
-                        + Kinds.MODULES.getOrDefault(kind, "events-" + kind) + " (or register a provider)");
-                return;
-            }
+            // a kind without its provider is reported when the bus is created: a replacement (replaceBuses, the test
+            // harness) may stand in for it
             Map<String, Node> keyNodes = new LinkedHashMap<>();
             Map<String, String> config = kindSettings(kindEntry, Kinds.BUSES.get(kind), kind + " bus '" + ns + "'",
                     keyNodes);

@@ -73,7 +73,7 @@ class ConfigBinderTest {
             handlers.put(h, Sink.handler(e -> { }));
         }
         ConfigBinder.Result r = ConfigBinder.read(List.of(new ConfigBinder.File("complete.yaml", yaml)),
-                new ConfigBinder.Context(env::get, handlers, Set.of("memory", "kafka", "nats", "redis"), sources, Set.of()));
+                new ConfigBinder.Context(env::get, handlers, sources, Set.of()));
         assertThat(r.problems()).isEmpty();
         r.create((namespace, type, config) -> {
             created.put(type + " bus " + namespace, config);
