@@ -16,6 +16,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -75,13 +76,17 @@ final class HandlerRegistry {
                 continue;
             }
             Class<?> userType = ClassUtils.getUserClass(type);
-            Map<Method, SwitchboardHandler> methods;
+            Map<Method, SwitchboardHandler> methods = Map.of();
             try {
-                methods = MethodIntrospector.selectMethods(userType,
-                        (MethodIntrospector.MetadataLookup<SwitchboardHandler>) m ->
-                                AnnotatedElementUtils.findMergedAnnotation(m, SwitchboardHandler.class));
-            } catch (Throwable unreadable) {
-                continue; // a bean class whose methods cannot be read has no handler methods we could call either
+                // java.* and other classes that cannot carry the annotation are skipped without reading their methods
+                if (AnnotationUtils.isCandidateClass(userType, SwitchboardHandler.class)) {
+                    methods = MethodIntrospector.selectMethods(userType,
+                            (MethodIntrospector.MetadataLookup<SwitchboardHandler>) m ->
+                                    AnnotatedElementUtils.findMergedAnnotation(m, SwitchboardHandler.class));
+                }
+            } catch (LinkageError unreadable) {
+                // a class whose methods refer to classes missing at run time has no handler method we could call
+                methods = Map.of();
             }
             for (Map.Entry<Method, SwitchboardHandler> e : methods.entrySet()) {
                 Method method = e.getKey();
