@@ -84,8 +84,9 @@ final class HandlerRegistry {
                             (MethodIntrospector.MetadataLookup<SwitchboardHandler>) m ->
                                     AnnotatedElementUtils.findMergedAnnotation(m, SwitchboardHandler.class));
                 }
-            } catch (LinkageError unreadable) {
-                // a class whose methods refer to classes missing at run time has no handler method we could call
+            } catch (LinkageError | IllegalStateException unreadable) {
+                // a class whose methods refer to classes missing at run time (Spring reports it as IllegalStateException)
+                // has no handler method we could call
                 methods = Map.of();
             }
             for (Map.Entry<Method, SwitchboardHandler> e : methods.entrySet()) {
