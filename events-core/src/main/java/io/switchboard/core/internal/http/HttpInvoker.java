@@ -84,8 +84,8 @@ final class HttpInvoker implements Sink.Invoker {
         this.inputOrder = List.copyOf(inputOrder);
         byte[] secret = target.hmacSecret();
         this.hmacKey = secret == null ? null : new SecretKeySpec(secret, "HmacSHA256");
-        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client send an h2c upgrade, which many
-        // function servers mishandle and which cannot carry a request body anyway; keep-alive gives the reuse.
+        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client try an h2c upgrade on each new
+        // connection, which many function servers mishandle; keep-alive gives the reuse.
         this.version = "http".equalsIgnoreCase(target.uri().getScheme()) ? HttpClient.Version.HTTP_1_1 : null;
         this.where = "HTTP sink POST " + target.uri();
         this.replies = replies;

@@ -361,6 +361,9 @@ class HttpSinkTest {
         long total = published;
         await().atMost(Duration.ofSeconds(30)).until(() -> stats(sb).delivered() + sb.runtime().poisoned() == total);
         assertThat(fn.maxInFlight()).isEqualTo(2);
+        Set<Integer> ports = new HashSet<>();
+        fn.received.forEach(r -> ports.add(r.remotePort()));
+        assertThat(ports).as("connections: one per request in flight, reused after").hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
