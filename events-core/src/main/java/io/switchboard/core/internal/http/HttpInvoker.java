@@ -17,6 +17,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -256,10 +261,35 @@ final class HttpInvoker implements Sink.Invoker {
         }
         String message = where + " of " + owner + " answered " + status + excerpt(body);
         if (retryable(status)) {
-            throw new CompletionException(new HttpSinkException(message, status, null));
+            Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null), Instant.now());
+            if (retryAfter != null) {
+                message += " (asked to retry after " + retryAfter + ")";
+            }
+            throw new CompletionException(new HttpSinkException(message, status, null, retryAfter));
         }
         throw new CompletionException(new NonRetryableException(message + " (not retried: a " + status
                 + " answer would not change)"));
+    }
+
+    /**
+     * The delay a {@code Retry-After} value asks for (RFC 9110 §10.2.3: delay-seconds, or an HTTP-date compared with
+     * {@code now}); {@code null} when absent or unreadable, zero for a date in the past.
+     */
+    static Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
     }
 
     /** 408 Request Timeout, 429 Too Many Requests and every 5xx: the function may accept the same request later. */
