@@ -13,7 +13,7 @@ module io.switchboard.core {
     requires org.slf4j;
     requires com.cronutils;
     requires jdk.httpserver;
-    requires java.net.http; // HTTP source: async-function callbacks
+    requires java.net.http; // HTTP source: async-function callbacks; HTTP sinks
 
     exports io.switchboard.core;
     exports io.switchboard.core.bus;
