@@ -5,6 +5,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.switchboard.api.Firing;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.NonRetryableException;
+import io.switchboard.api.Scheduler;
 import io.switchboard.api.Sink;
 
 import javax.crypto.Mac;
@@ -33,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -47,8 +48,9 @@ import java.util.concurrent.TimeoutException;
  * publish fails the attempt (retryably).
  *
  * <p>Design note: nothing blocks. The request goes out with {@link HttpClient#sendAsync}; the outcome is computed on
- * the client's executor. The attempt is bounded twice: by the request timeout (the client aborts the exchange) and
- * by the same duration over the whole exchange, body included, after which the exchange is cancelled. Retries, the
+ * the client's executor, without waiting for the common pool (see {@link ResponseBody}). The attempt is bounded twice:
+ * by the request timeout (the client aborts the exchange) and by the same duration over the whole exchange, body
+ * included, on the runtime's {@link Scheduler}, after which the exchange is cancelled. Retries, the
  * attempt timeout of the delivery policy and dead letters are the delivery pipeline's, as for any handler sink.
  * Thread-safe and stateless across attempts.
  */
@@ -64,8 +66,6 @@ final class HttpInvoker implements Sink.Invoker {
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
 
-    private static final ResponseBody BODY = new ResponseBody(REPLY_LIMIT, EXCERPT_BYTES);
-
     private final HttpClient client;
     private final HttpTarget target;
     private final String owner;
@@ -75,14 +75,16 @@ final class HttpInvoker implements Sink.Invoker {
     private final HttpClient.Version version;
     private final String where;
     private final HttpSinks.ReplyPublisher replies;
+    private final Scheduler scheduler;
 
     /**
      * @param owner      names the subscriber in messages
      * @param inputOrder the trigger's input names in declaration order: the order of a correlated firing's events
      * @param replies    publishes replies when the target has a reply topic
+     * @param scheduler  the runtime's time, on which the whole exchange is bounded
      */
     HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder,
-                HttpSinks.ReplyPublisher replies) {
+                HttpSinks.ReplyPublisher replies, Scheduler scheduler) {
         this.client = client;
         this.target = target;
         this.owner = owner;
@@ -94,6 +96,7 @@ final class HttpInvoker implements Sink.Invoker {
         this.version = "http".equalsIgnoreCase(target.uri().getScheme()) ? HttpClient.Version.HTTP_1_1 : null;
         this.where = "HTTP sink POST " + target.uri();
         this.replies = replies;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -194,15 +197,41 @@ final class HttpInvoker implements Sink.Invoker {
             return CompletableFuture.failedFuture(new NonRetryableException(where + " of " + owner
                     + ": the request could not be built: " + e.getMessage(), e));
         }
-        CompletableFuture<HttpResponse<ResponseBody.Bytes>> call = client.sendAsync(request, BODY);
-        CompletableFuture<HttpResponse<ResponseBody.Bytes>> bounded = call.copy()
-                .orTimeout(target.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        bounded.whenComplete((response, failure) -> {
-            if (failure instanceof TimeoutException) {
-                call.cancel(true); // the whole exchange ran over: free the connection
+        ResponseBody body = new ResponseBody(REPLY_LIMIT, EXCERPT_BYTES);
+        CompletableFuture<ResponseBody.Received> outcome = body.received();
+        CompletableFuture<HttpResponse<ResponseBody.Bytes>> call = client.sendAsync(request, body);
+        // failures before a response (connect, timeout, reset) only surface here, after the client's hop to the
+        // common pool; a response surfaces through the body handler without it (see ResponseBody)
+        call.whenComplete((response, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
             }
         });
-        return bounded.handle(this::outcome);
+        Scheduler.Cancellable deadline = deadline(outcome, call);
+        return outcome.handle((received, failure) -> {
+            if (deadline != null) {
+                deadline.cancel();
+            }
+            return outcome(received, failure);
+        });
+    }
+
+    /**
+     * Bounds the whole exchange, body included, by the target's timeout on the runtime's scheduler: past it the
+     * attempt fails and the exchange is cancelled, freeing its connection. {@code null} when the scheduler is shut
+     * down (the client's request timeout still applies).
+     */
+    private Scheduler.Cancellable deadline(CompletableFuture<ResponseBody.Received> outcome,
+                                           CompletableFuture<HttpResponse<ResponseBody.Bytes>> call) {
+        try {
+            return scheduler.schedule(target.timeout(), () -> {
+                if (outcome.completeExceptionally(new TimeoutException())) {
+                    call.cancel(true);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private HttpRequest request(HttpMessages.Content content, CloudEvent traced) {
@@ -242,11 +271,11 @@ final class HttpInvoker implements Sink.Invoker {
     }
 
     /** The attempt's outcome: the reply (or {@code null}), else throws the failure wrapped for the stage. */
-    private CloudEvent outcome(HttpResponse<ResponseBody.Bytes> response, Throwable failure) {
+    private CloudEvent outcome(ResponseBody.Received response, Throwable failure) {
         if (failure != null) {
             throw new CompletionException(transportFailure(unwrap(failure)));
         }
-        int status = response.statusCode();
+        int status = response.status();
         ResponseBody.Bytes body = response.body();
         if (status >= 200 && status < 300) {
             CloudEvent reply;

@@ -654,6 +654,8 @@ class HttpSinkTest {
             assertThat(clientThreads).as("the client's executor threads").isNotEmpty();
         }
 
+        // closing on the common pool also keeps it busy (one worker on a 2-core machine): the answer must still get
+        // through, as the sink does not wait on the client's hop to that pool
         CompletableFuture<DrainReport> closing = CompletableFuture.supplyAsync(sb::shutdown);
         await().atMost(Duration.ofSeconds(10)).until(() -> sb.runtime().health().draining());
         assertThat(closing).isNotDone();
