@@ -12,11 +12,13 @@ module io.switchboard.core {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires com.cronutils;
+    requires org.snakeyaml.engine;
     requires jdk.httpserver;
     requires java.net.http; // HTTP source: async-function callbacks
 
     exports io.switchboard.core;
     exports io.switchboard.core.bus;
+    exports io.switchboard.core.config;
     exports io.switchboard.core.time;
     exports io.switchboard.core.source.cron;
     exports io.switchboard.core.source.http;

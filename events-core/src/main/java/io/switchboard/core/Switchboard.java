@@ -14,6 +14,9 @@ import io.switchboard.api.SwitchboardException;
 import io.switchboard.api.Trigger;
 import io.switchboard.api.TriggerInput;
 import io.switchboard.core.bus.InMemoryEventBus;
+import io.switchboard.core.config.ConfigurationProblems;
+import io.switchboard.core.config.ConfigurationProblems.Problem;
+import io.switchboard.core.internal.config.ConfigBinder;
 import io.switchboard.core.internal.dispatch.CorrelationHop;
 import io.switchboard.core.internal.dispatch.CorrelationInlet;
 import io.switchboard.core.internal.dispatch.Dispatcher;
@@ -805,8 +808,84 @@ public final class Switchboard implements AutoCloseable {
         private BusReplacement busReplacement = (namespace, type) -> null;
         private Duration reparkAfter = DEFAULT_REPARK_AFTER;
         private final List<RuntimeObserver> observers = new ArrayList<>();
+        private final List<ConfigBinder.File> configFiles = new ArrayList<>();
+        private final List<Problem> fileProblems = new ArrayList<>();
+        private final Map<String, io.switchboard.api.Sink> handlers = new LinkedHashMap<>();
+        private java.util.function.Function<String, String> environment = System::getenv;
 
         private Builder() {
+        }
+
+        /**
+         * Adds the buses, event sources and triggers of a configuration file ({@code switchboard.yaml}, or JSON; see
+         * docs/configuration.md). The file is read now and checked at {@link #build()}, together with everything
+         * else: its sinks name handlers bound with {@link #handler(String, io.switchboard.api.Sink)}, and
+         * {@code ${VAR:default}} in its values is replaced from {@link #environment}. Several files and builder calls
+         * combine; names must not clash.
+         *
+         * @throws java.io.UncheckedIOException if the file cannot be read
+         */
+        public Builder configuration(java.nio.file.Path file) {
+            Objects.requireNonNull(file, "file");
+            try {
+                configFiles.add(new ConfigBinder.File(file.toString(), java.nio.file.Files.readString(file)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read configuration file " + file + ": " + e.getMessage()
+                        + " — check the path and its permissions", e);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a configuration read from {@code reader} (read fully now, not closed), named {@code sourceName} in
+         * problems; otherwise as {@link #configuration(java.nio.file.Path)}.
+         */
+        public Builder configuration(java.io.Reader reader, String sourceName) {
+            Objects.requireNonNull(reader, "reader");
+            Objects.requireNonNull(sourceName, "sourceName");
+            StringBuilder text = new StringBuilder();
+            char[] buffer = new char[8192];
+            try {
+                for (int n; (n = reader.read(buffer)) >= 0; ) {
+                    text.append(buffer, 0, n);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read configuration " + sourceName + ": "
+                        + e.getMessage(), e);
+            }
+            configFiles.add(new ConfigBinder.File(sourceName, text.toString()));
+            return this;
+        }
+
+        /**
+         * Binds a handler by name: a configuration file's {@code sink: {handler: name}} delivers to {@code sink}.
+         *
+         * @throws IllegalArgumentException if the name is blank or already bound
+         */
+        public Builder handler(String name, io.switchboard.api.Sink sink) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(sink, "sink");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("handler name must not be blank");
+            }
+            if (handlers.putIfAbsent(name, sink) != null) {
+                throw new IllegalArgumentException("handler '" + name + "' is already bound: bind each name once");
+            }
+            return this;
+        }
+
+        /** Binds {@code Sink.handler(handler)} by name; see {@link #handler(String, io.switchboard.api.Sink)}. */
+        public Builder handler(String name, io.switchboard.api.EventHandler handler) {
+            return handler(name, io.switchboard.api.Sink.handler(Objects.requireNonNull(handler, "handler")));
+        }
+
+        /**
+         * Where configuration files' {@code ${VAR}} and {@code ${VAR:default}} are looked up ({@code null} means
+         * undefined). Default: {@link System#getenv(String)}.
+         */
+        public Builder environment(java.util.function.Function<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
         }
 
         /** The default bus (the one triggers without {@code bus(..)} read). Default: a new in-memory bus. */
@@ -982,7 +1061,32 @@ public final class Switchboard implements AutoCloseable {
                     exec = ownedExecutor;
                 }
 
-                if (!busSpecs.containsKey(DEFAULT_BUS)) {
+                ConfigBinder.Result config = null;
+                if (!configFiles.isEmpty()) {
+                    Set<String> knownBusTypes = new LinkedHashSet<>(busTypes.keySet());
+                    knownBusTypes.add(InMemoryEventBus.TYPE);
+                    config = ConfigBinder.read(configFiles, new ConfigBinder.Context(environment, Map.copyOf(handlers),
+                            knownBusTypes, sourceTypes, Set.copyOf(busSpecs.keySet())));
+                    if (config.problems().isEmpty()) {
+                        Scheduler busTime = time;
+                        config.create((namespace, type, settings) -> {
+                            EventBus replaced = busReplacement.replace(namespace, type);
+                            EventBus bus = replaced != null ? replaced
+                                    : type.equals(InMemoryEventBus.TYPE) && !busTypes.containsKey(type)
+                                    ? InMemoryEventBus.builder().scheduler(busTime).build()
+                                    : busTypes.get(type).create(settings);
+                            owned.add(bus);
+                            return bus;
+                        });
+                    }
+                    if (!config.problems().isEmpty()) {
+                        List<Problem> all = new ArrayList<>(config.problems());
+                        problems.forEach(p -> all.add(new Problem(null, 0, 0, p, "")));
+                        throw new ConfigurationProblems(all);
+                    }
+                    buses.putAll(config.buses());
+                }
+                if (!busSpecs.containsKey(DEFAULT_BUS) && !buses.containsKey(DEFAULT_BUS)) {
                     EventBus replaced = busReplacement.replace(DEFAULT_BUS, InMemoryEventBus.TYPE);
                     EventBus memory = replaced != null ? replaced : InMemoryEventBus.builder().scheduler(time).build();
                     buses.put(DEFAULT_BUS, memory);
@@ -1016,7 +1120,13 @@ public final class Switchboard implements AutoCloseable {
                         }
                     }
                 }
-                for (Object spec : sourceSpecs) {
+                List<Object> allSources = new ArrayList<>(sourceSpecs);
+                List<Trigger> allTriggers = new ArrayList<>(triggers);
+                if (config != null) {
+                    allSources.addAll(config.sources());
+                    allTriggers.addAll(config.triggers());
+                }
+                for (Object spec : allSources) {
                     EventSource source;
                     if (spec instanceof EventSource s) {
                         source = s;
@@ -1046,7 +1156,7 @@ public final class Switchboard implements AutoCloseable {
                     }
                 }
                 Set<String> triggerNames = new LinkedHashSet<>();
-                for (Trigger t : triggers) {
+                for (Trigger t : allTriggers) {
                     if (!triggerNames.add(t.name())) {
                         errors.add("two triggers are named '" + t.name() + "': give each trigger its own name");
                     }
@@ -1057,7 +1167,7 @@ public final class Switchboard implements AutoCloseable {
                         observation, httpSinks);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
-                for (Trigger t : triggers) {
+                for (Trigger t : allTriggers) {
                     if (!assembled.add(t.name())) {
                         continue;
                     }
@@ -1072,6 +1182,14 @@ public final class Switchboard implements AutoCloseable {
                             d.gate().close();
                             d.pipeline().close();
                         }
+                    }
+                    if (config != null) {
+                        List<Problem> all = new ArrayList<>();
+                        for (String e : errors) {
+                            Problem located = config.locate(e);
+                            all.add(located != null ? located : new Problem(null, 0, 0, e, ""));
+                        }
+                        throw new ConfigurationProblems(all);
                     }
                     throw TriggerAssembler.problems(errors);
                 }

@@ -1,0 +1,113 @@
+package io.switchboard.core.config;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.switchboard.api.Sink;
+import io.switchboard.core.Switchboard;
+import io.switchboard.core.time.ManualScheduler;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class ConfigurationFileTest {
+
+    private static CloudEvent event(String id, String type) {
+        return CloudEventBuilder.v1().withId(id).withType(type).withSource(URI.create("/test")).withSubject("k").build();
+    }
+
+    @Test
+    void aFileDeclaresBusesSourcesAndTriggersWhoseHandlersAreBoundInCode() {
+        String yaml = """
+                clusterEventBus:
+                  memory: {partitions: 2}
+                eventSources:
+                  clock:
+                    cron:
+                      tick:
+                        schedule: "@every 1m"
+                        type: clock.tick
+                triggers:
+                  orders:
+                    inputs:
+                      created: {eventSource: app, filter: "type = 'order.created'"}
+                    subscribers:
+                      - sink: {handler: record}
+                        inline: true
+                  ticks:
+                    inputs:
+                      tick: {eventSource: clock, event: tick}
+                    subscribers:
+                      - name: count
+                        sink: {handler: ticked}
+                """;
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> ticks = new CopyOnWriteArrayList<>();
+        ManualScheduler time = new ManualScheduler(Instant.parse("2026-01-01T00:00:30Z"));
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(new StringReader(yaml), "switchboard.yaml")
+                .handler("record", e -> seen.add(e.getId()))
+                .handler("ticked", Sink.handler(e -> ticks.add(e.getType())))
+                .scheduler(time)
+                .build().start()) {
+            sb.publish(event("1", "order.created")).toCompletableFuture().join();
+            sb.publish(event("2", "order.cancelled")).toCompletableFuture().join();
+            time.advance(Duration.ofMinutes(1));
+            await().until(() -> !ticks.isEmpty());
+            assertThat(seen).containsExactly("1");
+            assertThat(ticks).first().isEqualTo("clock.tick");
+            assertThat(sb.runtime().sources()).containsExactly("clock.tick");
+            assertThat(sb.runtime().triggers()).containsExactly("orders", "ticks");
+            assertThat(sb.runtime().stats("orders", "record").delivered()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void environmentVariablesFillValuesWithDefaultsWhenUnset() {
+        String yaml = """
+                triggers:
+                  t:
+                    inputs:
+                      a: {eventSource: app, filter: "type = '${TYPE:fallback.type}'"}
+                    subscribers:
+                      - sink: {handler: "${HANDLER}"}
+                        inline: true
+                """;
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(new StringReader(yaml), "env.yaml")
+                .environment(Map.of("HANDLER", "h")::get)
+                .handler("h", e -> seen.add(e.getType()))
+                .build().start()) {
+            sb.publish(event("1", "fallback.type")).toCompletableFuture().join();
+            sb.publish(event("2", "other")).toCompletableFuture().join();
+            assertThat(seen).containsExactly("fallback.type");
+        }
+    }
+
+    @Test
+    void problemsOfTheFileAreReportedTogetherWithTheirPlace() {
+        String yaml = """
+                triggers:
+                  t:
+                    inputs:
+                      a: {eventSource: app, filter: "type = "}
+                    subscribers:
+                      - sink: {handler: missing}
+                        concurency: 3
+                """;
+        assertThatThrownBy(() -> Switchboard.builder().configuration(new StringReader(yaml), "bad.yaml").build())
+                .isInstanceOfSatisfying(ConfigurationProblems.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("bad.yaml:6:25: no handler named 'missing' is bound")
+                .hasMessageContaining("bad.yaml:7:9: unknown key 'concurency' in subscriber 1 of trigger 't'; did you mean 'concurrency'?");
+    }
+}
