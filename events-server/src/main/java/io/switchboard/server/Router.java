@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 final class Router {
 
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final String QUIET_RUNTIME = "org.slf4j.simpleLogger.log.io.switchboard.core.Switchboard";
 
     private final ServerOptions options;
     private final PrintStream out;
@@ -63,6 +64,10 @@ final class Router {
 
     private int run() {
         long started = System.nanoTime();
+        if (options.checkOnly() && System.getProperty(QUIET_RUNTIME) == null) {
+            // --check builds and closes a runtime that never ran: its closing line would only confuse
+            System.setProperty(QUIET_RUNTIME, "warn");
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Inventory inventory = new Inventory();
         TriggerCatalog catalog = new TriggerCatalog();
