@@ -19,6 +19,7 @@ module io.switchboard.core {
     exports io.switchboard.core;
     exports io.switchboard.core.bus;
     exports io.switchboard.core.config;
+    opens io.switchboard.core.config; // switchboard.schema.json, for editors and tools that read it from the module
     exports io.switchboard.core.time;
     exports io.switchboard.core.source.cron;
     exports io.switchboard.core.source.http;

@@ -55,6 +55,7 @@ public final class HttpTarget {
     private final String bearerToken;
     private final byte[] hmacSecret;
     private final String signatureHeader;
+    private final String replyTopic;
 
     private HttpTarget(Builder b) {
         this.uri = b.uri;
@@ -65,6 +66,7 @@ public final class HttpTarget {
         this.bearerToken = b.bearerToken;
         this.hmacSecret = b.hmacSecret == null ? null : b.hmacSecret.clone();
         this.signatureHeader = b.signatureHeader;
+        this.replyTopic = b.replyTopic;
     }
 
     /** A builder for a target at {@code uri} (absolute, {@code http} or {@code https}). */
@@ -96,6 +98,12 @@ public final class HttpTarget {
     /** The header carrying {@code sha256=<hex>} of the body when {@link #hmacSecret()} is set. */
     public String signatureHeader() { return signatureHeader; }
 
+    /**
+     * The topic of the trigger's bus each reply event is published to, or {@code null}: replies then only answer
+     * {@code Switchboard.request} callers, and are dropped otherwise (as a {@link Sink#replying} handler's are).
+     */
+    public String replyTopic() { return replyTopic; }
+
     @Override
     public String toString() {
         return "HttpTarget[" + uri + ", " + mode.name().toLowerCase(Locale.ROOT) + "]";
@@ -111,6 +119,7 @@ public final class HttpTarget {
         private String bearerToken;
         private byte[] hmacSecret;
         private String signatureHeader = DEFAULT_SIGNATURE_HEADER;
+        private String replyTopic;
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -188,6 +197,24 @@ public final class HttpTarget {
             }
             this.hmacSecret = secret.clone();
             this.signatureHeader = header;
+            return this;
+        }
+
+        /**
+         * Publishes every reply event (a response that is a CloudEvent) to {@code topic} of the trigger's bus, as
+         * Knative re-publishes a subscriber's reply into its broker; {@code "application"} (where
+         * {@code Switchboard.publish(event)} goes) routes replies back through the runtime's triggers. The delivery
+         * completes only once the reply was accepted by the bus; a refused publish fails the attempt, which is then
+         * retried (so the function may be called again). A request's reply is published too, and also returned to the
+         * caller. A reply without a trace context continues that of the event it answers.
+         */
+        public Builder replyTopic(String topic) {
+            Objects.requireNonNull(topic, "topic");
+            if (topic.isBlank()) {
+                throw new IllegalArgumentException("HTTP sink reply topic must not be blank: name the bus topic replies"
+                        + " are published to, e.g. \"application\" to route them through the runtime's triggers");
+            }
+            this.replyTopic = topic;
             return this;
         }
 

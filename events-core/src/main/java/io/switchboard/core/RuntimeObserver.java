@@ -34,7 +34,9 @@ public interface RuntimeObserver {
      * itself to leave the subscriber alone, or a sink whose invoker (and event handler, when {@code sink} has one)
      * wraps {@code sink}'s — same replies flag, same outcome — around which the observer measures, traces or sets
      * log context. The wrapper runs once per attempt, on the delivering thread; it must hand the delegate's failure
-     * on unchanged and must not block. Re-publishing ({@link Sink.Topic}) sinks are not passed here.
+     * on unchanged and must not block. An HTTP sink ({@link Sink.Http}) is passed as the handler sink that sends its
+     * requests (one call per attempt, completing when the function answered). Re-publishing ({@link Sink.Topic})
+     * sinks are not passed here.
      *
      * <p>When several observers are registered, each wraps the previous one's result, in registration order (the
      * first registered is innermost).

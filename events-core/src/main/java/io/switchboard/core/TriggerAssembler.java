@@ -138,7 +138,8 @@ final class TriggerAssembler {
         List<SubscriberDispatch> dispatches = new ArrayList<>();
         for (Subscriber declared : trigger.subscribers()) {
             // an HTTP sink becomes a handler sink first, so observers wrap it and the pipeline retries it like any other
-            Subscriber s = observation.observe(trigger, httpSinks.resolve(trigger, declared));
+            Subscriber s = observation.observe(trigger, httpSinks.resolve(trigger, declared,
+                    (topic, reply) -> buses.get(busName).publish(topic, reply)));
             // a replacement counts on from its predecessor, as its gate takes over the held events: the counters stay
             // monotonic for operators (and for metrics built on them) across live reconfiguration
             SubscriberCounters counters = previousCounters(previous, s.name());

@@ -79,7 +79,7 @@ public final class ConfigBinder {
             "inline", "orderingKey", "concurrency", "queueCapacity", "whenFull", "blockTimeout", "rateLimit", "batch",
             "debounce", "delivery");
     static final List<String> SINK = List.of("handler", "ref", "topic", "bus", "uri", "mode", "timeout", "headers",
-            "bearerToken", "hmacSecret", "multipleEvents");
+            "bearerToken", "hmacSecret", "multipleEvents", "replyTopic");
     static final List<String> REF = List.of("kind", "name", "namespace", "apiVersion");
     static final List<String> DELIVERY = List.of("maxAttempts", "initialBackoff", "maxBackoff", "multiplier", "jitter",
             "attemptTimeout");
@@ -872,7 +872,8 @@ public final class ConfigBinder {
                 return null;
             }
             List<String> allowed = handler ? List.of("handler", "ref") : topic ? List.of("topic", "bus")
-                    : List.of("uri", "mode", "timeout", "headers", "bearerToken", "hmacSecret", "multipleEvents");
+                    : List.of("uri", "mode", "timeout", "headers", "bearerToken", "hmacSecret", "multipleEvents",
+                    "replyTopic");
             for (NodeTuple t : f.values()) {
                 String k = ((ScalarNode) t.getKeyNode()).getValue();
                 if (!allowed.contains(k)) {
@@ -930,7 +931,7 @@ public final class ConfigBinder {
 
         private Sink topicSink(Node at, String bus, String topic, String triggerBus) {
             try {
-                return Sink.topic(bus, topic, e -> e);
+                return Sink.topic(bus, topic, java.util.function.UnaryOperator.identity());
             } catch (RuntimeException e) {
                 y.problem(at, "topic '" + topic + "' is not a valid topic: " + e.getMessage(), "use a non-blank name");
                 return null;
@@ -970,6 +971,7 @@ public final class ConfigBinder {
             duration(f, "timeout", b::timeout);
             text(f, "bearerToken", b::bearerToken);
             text(f, "hmacSecret", b::hmacSha256);
+            text(f, "replyTopic", b::replyTopic);
             NodeTuple headers = f.get("headers");
             if (headers != null) {
                 for (NodeTuple h : named(headers, what + " headers", "a header")) {

@@ -1,6 +1,7 @@
 package io.switchboard.core.internal.http;
 
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.switchboard.api.Firing;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.NonRetryableException;
@@ -16,6 +17,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -36,6 +42,9 @@ import java.util.concurrent.TimeoutException;
  * timeout or an I/O failure fail it with a retryable {@link HttpSinkException}; any other status fails it with a
  * {@link NonRetryableException}. Either message names the URL, the status and an excerpt of the response body, and
  * becomes the dead letter's {@code dlerror}.
+ *
+ * <p>With a {@link HttpTarget#replyTopic()}, the reply is published there before the attempt completes; a refused
+ * publish fails the attempt (retryably).
  *
  * <p>Design note: nothing blocks. The request goes out with {@link HttpClient#sendAsync}; the outcome is computed on
  * the client's executor. The attempt is bounded twice: by the request timeout (the client aborts the exchange) and
@@ -65,26 +74,71 @@ final class HttpInvoker implements Sink.Invoker {
     /** {@code HTTP/1.1} for {@code http://} URLs; {@code null} (the client's HTTP/2 via ALPN) for {@code https://}. */
     private final HttpClient.Version version;
     private final String where;
+    private final HttpSinks.ReplyPublisher replies;
 
     /**
      * @param owner      names the subscriber in messages
      * @param inputOrder the trigger's input names in declaration order: the order of a correlated firing's events
+     * @param replies    publishes replies when the target has a reply topic
      */
-    HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder) {
+    HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder,
+                HttpSinks.ReplyPublisher replies) {
         this.client = client;
         this.target = target;
         this.owner = owner;
         this.inputOrder = List.copyOf(inputOrder);
         byte[] secret = target.hmacSecret();
         this.hmacKey = secret == null ? null : new SecretKeySpec(secret, "HmacSHA256");
-        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client send an h2c upgrade, which many
-        // function servers mishandle and which cannot carry a request body anyway; keep-alive gives the reuse.
+        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client try an h2c upgrade on each new
+        // connection, which many function servers mishandle; keep-alive gives the reuse.
         this.version = "http".equalsIgnoreCase(target.uri().getScheme()) ? HttpClient.Version.HTTP_1_1 : null;
         this.where = "HTTP sink POST " + target.uri();
+        this.replies = replies;
     }
 
     @Override
     public CompletionStage<CloudEvent> invoke(Firing firing) {
+        CompletableFuture<CloudEvent> reply = send(firing);
+        String topic = target.replyTopic();
+        if (topic == null) {
+            return reply;
+        }
+        return reply.thenCompose(r -> r == null ? reply : republish(topic, continuingTrace(firing.event(), r)));
+    }
+
+    /** Publishes {@code reply}; the attempt succeeds once the bus accepted it, and fails (retryably) if it refused. */
+    private CompletableFuture<CloudEvent> republish(String topic, CloudEvent reply) {
+        CompletionStage<Void> published;
+        try {
+            published = replies.publish(topic, reply);
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.toCompletableFuture().handle((ok, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(new HttpSinkException(where + " of " + owner + " answered with reply "
+                        + reply.getId() + ", which could not be published to topic '" + topic + "': "
+                        + unwrap(failure), 0, unwrap(failure)));
+            }
+            return reply;
+        });
+    }
+
+    /** {@code reply} with the trace context of the event it answers, unless it has its own (as requests do). */
+    private static CloudEvent continuingTrace(CloudEvent answered, CloudEvent reply) {
+        Object parent = answered.getExtension(TRACEPARENT);
+        if (parent == null || reply.getExtension(TRACEPARENT) != null) {
+            return reply;
+        }
+        CloudEventBuilder b = CloudEventBuilder.from(reply).withExtension(TRACEPARENT, parent.toString());
+        Object state = answered.getExtension(TRACESTATE);
+        if (state != null) {
+            b.withExtension(TRACESTATE, state.toString());
+        }
+        return b.build();
+    }
+
+    private CompletableFuture<CloudEvent> send(Firing firing) {
         List<CloudEvent> events = events(firing, inputOrder);
         if (events.size() == 1) {
             CloudEvent event = events.get(0);
@@ -207,10 +261,35 @@ final class HttpInvoker implements Sink.Invoker {
         }
         String message = where + " of " + owner + " answered " + status + excerpt(body);
         if (retryable(status)) {
-            throw new CompletionException(new HttpSinkException(message, status, null));
+            Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null), Instant.now());
+            if (retryAfter != null) {
+                message += " (asked to retry after " + retryAfter + ")";
+            }
+            throw new CompletionException(new HttpSinkException(message, status, null, retryAfter));
         }
         throw new CompletionException(new NonRetryableException(message + " (not retried: a " + status
                 + " answer would not change)"));
+    }
+
+    /**
+     * The delay a {@code Retry-After} value asks for (RFC 9110 §10.2.3: delay-seconds, or an HTTP-date compared with
+     * {@code now}); {@code null} when absent or unreadable, zero for a date in the past.
+     */
+    static Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
     }
 
     /** 408 Request Timeout, 429 Too Many Requests and every 5xx: the function may accept the same request later. */

@@ -1,5 +1,6 @@
 package io.switchboard.core.internal.http;
 
+import io.cloudevents.CloudEvent;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
@@ -11,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.http.HttpClient;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -39,11 +41,19 @@ public final class HttpSinks {
         this.name = name;
     }
 
+    /** Publishes a reply event to a topic of the trigger's bus ({@link HttpTarget#replyTopic()}). */
+    @FunctionalInterface
+    public interface ReplyPublisher {
+        CompletionStage<Void> publish(String topic, CloudEvent reply);
+    }
+
     /**
      * {@code subscriber} with its HTTP sink and HTTP dead-letter sink turned into handler sinks that answer requests;
      * {@code subscriber} itself when it has neither.
+     *
+     * @param replies publishes replies for targets with a {@link HttpTarget#replyTopic()}
      */
-    public Subscriber resolve(Trigger trigger, Subscriber subscriber) {
+    public Subscriber resolve(Trigger trigger, Subscriber subscriber, ReplyPublisher replies) {
         boolean sink = subscriber.sink() instanceof Sink.Http;
         boolean deadLetter = subscriber.deadLetter() instanceof Sink.Http;
         if (!sink && !deadLetter) {
@@ -53,16 +63,17 @@ public final class HttpSinks {
         List<String> inputs = List.copyOf(trigger.inputs().keySet());
         Subscriber.Builder b = subscriber.toBuilder();
         if (sink) {
-            b.sink(invoke(((Sink.Http) subscriber.sink()).target(), owner, inputs));
+            b.sink(invoke(((Sink.Http) subscriber.sink()).target(), owner, inputs, replies));
         }
         if (deadLetter) {
-            b.deadLetter(invoke(((Sink.Http) subscriber.deadLetter()).target(), "dead-letter sink of " + owner, inputs));
+            b.deadLetter(invoke(((Sink.Http) subscriber.deadLetter()).target(), "dead-letter sink of " + owner, inputs,
+                    replies));
         }
         return b.build();
     }
 
-    private Sink.Invoke invoke(HttpTarget target, String owner, List<String> inputs) {
-        return new Sink.Invoke(new HttpInvoker(client(), target, owner, inputs), true);
+    private Sink.Invoke invoke(HttpTarget target, String owner, List<String> inputs, ReplyPublisher replies) {
+        return new Sink.Invoke(new HttpInvoker(client(), target, owner, inputs, replies), true);
     }
 
     private synchronized HttpClient client() {
