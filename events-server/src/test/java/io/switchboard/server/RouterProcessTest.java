@@ -146,6 +146,45 @@ class RouterProcessTest {
     }
 
     @Test
+    void exitsWithStatusThreeAndSaysWhatWasLeftWhenTheDrainTimeoutPasses() throws Exception {
+        LocalFunction function = function();
+        function.hold();
+        RouterProcess router = router(Map.of("FUNCTION_URL", function.uri("/ship").toString()), file(ROUTER),
+                "--admin-port", "0", "--drain-timeout", "1s");
+        router.awaitReady(START);
+        URI ingress = router.sourceUri("shop.ingress", START);
+        for (int i = 0; i < 10; i++) {
+            assertThat(post(ingress, "order-" + i, "shop.order.created")).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> function.waiting() > 0);
+
+        router.terminate();
+
+        assertThat(router.awaitExit(Duration.ofSeconds(60))).as(router.output()).isEqualTo(Main.EXIT_UNDRAINED);
+        assertThat(router.stderr()).contains("stopped before everything was drained", "shipping/ship");
+    }
+
+    @Test
+    void aSecondSigtermWhileDrainingExitsAtOnceWithStatusThree() throws Exception {
+        LocalFunction function = function();
+        function.hold();
+        RouterProcess router = router(Map.of("FUNCTION_URL", function.uri("/ship").toString()), file(ROUTER),
+                "--admin-port", "0", "--drain-timeout", "5m");
+        URI admin = router.awaitReady(START);
+        URI ingress = router.sourceUri("shop.ingress", START);
+        assertThat(post(ingress, "order-1", "shop.order.created")).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> function.waiting() > 0);
+        router.terminate();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(admin.resolve("/health")).body()
+                .contains("\"draining\":true"));
+
+        router.terminate();
+
+        assertThat(router.awaitExit(Duration.ofSeconds(60))).as(router.output()).isEqualTo(Main.EXIT_UNDRAINED);
+        assertThat(router.stderr()).contains("SIGTERM while draining after SIGTERM: exiting now");
+    }
+
+    @Test
     void exitsWithStatusTwoAndEveryProblemOfAnInvalidFileByLineAndColumn() throws Exception {
         Path file = file("""
                 eventSources:
