@@ -69,28 +69,30 @@ final class Router {
             System.setProperty(QUIET_RUNTIME, "warn");
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Inventory inventory = new Inventory();
-        TriggerCatalog catalog = new TriggerCatalog();
-        Switchboard switchboard;
         try {
-            switchboard = Loader.load(options, inventory, catalog, registry);
-        } catch (ConfigurationException e) {
-            err.println("switchboard-server: " + options.configuration() + " is not a valid configuration:");
-            err.println(Loader.describeProblems(e));
-            return Main.EXIT_INVALID;
-        } catch (UncheckedIOException e) {
-            err.println("switchboard-server: " + e.getMessage());
-            return Main.EXIT_INVALID;
-        }
-        if (options.checkOnly()) {
-            out.print(Banner.render(options, switchboard, inventory, catalog.triggers(), null, false));
-            out.println("configuration OK: nothing was started (--check)");
-            switchboard.close();
-            return Main.EXIT_OK;
-        }
-        try (JvmGcMetrics gc = new JvmGcMetrics()) {
-            bindJvmMeters(registry, gc);
-            return serve(switchboard, inventory, catalog, registry, started);
+            Inventory inventory = new Inventory();
+            TriggerCatalog catalog = new TriggerCatalog();
+            Switchboard switchboard;
+            try {
+                switchboard = Loader.load(options, inventory, catalog, registry);
+            } catch (ConfigurationException e) {
+                err.println("switchboard-server: " + options.configuration() + " is not a valid configuration:");
+                err.println(Loader.describeProblems(e));
+                return Main.EXIT_INVALID;
+            } catch (UncheckedIOException e) {
+                err.println("switchboard-server: " + e.getMessage());
+                return Main.EXIT_INVALID;
+            }
+            if (options.checkOnly()) {
+                out.print(Banner.render(options, switchboard, inventory, catalog.triggers(), null, false));
+                out.println("configuration OK: nothing was started (--check)");
+                switchboard.close();
+                return Main.EXIT_OK;
+            }
+            try (JvmGcMetrics gc = new JvmGcMetrics()) {
+                bindJvmMeters(registry, gc);
+                return serve(switchboard, inventory, catalog, registry, started);
+            }
         } finally {
             registry.close();
         }

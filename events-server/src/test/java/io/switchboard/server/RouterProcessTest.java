@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,6 +214,19 @@ class RouterProcessTest {
         assertThat(router.stderr()).contains(file + ":10:").contains("shopp").contains(file + ":15:")
                 .contains("CESQL");
         assertThat(router.stdout()).doesNotContain("admin");
+    }
+
+    @Test
+    void exitsWithStatusOneAndTheReasonWhenIngressCannotBindItsPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = file(ROUTER.replace("port: 0", "port: ${INGRESS_PORT}"));
+            RouterProcess router = router(Map.of("FUNCTION_URL", "http://127.0.0.1:1/ship",
+                    "INGRESS_PORT", String.valueOf(taken.getLocalPort())), file, "--admin-port", "0");
+
+            assertThat(router.awaitExit(Duration.ofSeconds(60))).as(router.output()).isEqualTo(Main.EXIT_FAILED);
+            assertThat(router.stderr()).contains("shop.ingress", "cannot bind", String.valueOf(taken.getLocalPort()));
+            assertThat(router.stdout()).doesNotContain("ready in");
+        }
     }
 
     @Test
