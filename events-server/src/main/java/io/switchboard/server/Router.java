@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One run of the router: load and build the configuration, start the admin endpoint and the runtime, print the
@@ -115,7 +116,8 @@ final class Router {
             // the JVM is exiting for a reason we did not handle (e.g. -Xrs, SIGHUP): drain before it halts
             signals.request("JVM shutdown");
             try {
-                stopped.await();
+                // bounded: a JVM that was told to exit must not hang on a drain that cannot finish
+                stopped.await(options.drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
