@@ -152,15 +152,15 @@ final class RouterProcess implements AutoCloseable {
         return "--- router stdout ---\n" + stdout() + "\n--- router stderr ---\n" + stderr();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
