@@ -1031,7 +1031,10 @@ public final class Switchboard implements AutoCloseable {
          * Checks the whole configuration and builds the runtime (not started).
          *
          * @throws ConfigurationException listing every mistake: duplicate names, unknown sources, buses or provider
-         *                                types, invalid filters or conditions — each with what to change
+         *                                types, invalid filters or conditions — each with what to change; a
+         *                                {@link ConfigurationProblems} (with file, line and column of each problem)
+         *                                when a {@linkplain #configuration(java.nio.file.Path) configuration file}
+         *                                was given
          */
         public Switchboard build() {
             List<String> errors = new ArrayList<>(problems);

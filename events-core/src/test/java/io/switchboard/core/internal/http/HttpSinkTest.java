@@ -476,6 +476,64 @@ class HttpSinkTest {
     }
 
     @Test
+    void a_batching_subscriber_sends_each_batch_as_one_request_in_arrival_order() throws Exception {
+        FunctionServer fn = server();
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/batch"))).batch(3, Duration.ofMinutes(5)));
+        // one key: the bus keeps them in order on one partition, so arrival order is publish order
+        List<CloudEvent> events = List.of(typed("order.created", "o-9"), typed("order.created", "o-9"),
+                typed("order.created", "o-9"));
+
+        for (CloudEvent e : events) {
+            publish(sb, e);
+        }
+
+        FunctionServer.Received r = fn.next();
+        assertThat(r.header("content-type")).isEqualTo("application/cloudevents-batch+json");
+        List<String> ids = new ArrayList<>();
+        json(r.body()).forEach(node -> ids.add(node.get("id").asText()));
+        assertThat(ids).containsExactly(events.get(0).getId(), events.get(1).getId(), events.get(2).getId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 3);
+    }
+
+    @Test
+    void an_http_dead_letter_sink_receives_the_given_up_event_with_its_failure_extensions_as_ce_headers()
+            throws Exception {
+        FunctionServer dlq = server();
+        Switchboard sb = runtime(s -> s.sink(Sink.handler(e -> {
+            throw new NonRetryableException("order cannot ship");
+        })).deadLetter(Sink.http(dlq.uri("/dead"))));
+        CloudEvent event = event();
+
+        publish(sb, event);
+
+        FunctionServer.Received r = dlq.next();
+        assertThat(r.header("ce-id")).isEqualTo(event.getId());
+        assertThat(r.header("ce-dlreason")).isEqualTo("nonretryable");
+        assertThat(r.header("ce-dlerror")).isEqualTo("order%20cannot%20ship");
+        assertThat(r.header("ce-dlsubscriber")).isEqualTo("s");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).deadLettered() == 1);
+    }
+
+    @Test
+    void an_inline_subscriber_with_an_http_sink_delivers_without_blocking_the_publisher_on_the_answer()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        toClose.add(release::countDown);
+        FunctionServer fn = server().answering(req -> {
+            release.await();
+            return FunctionServer.Answer.status(200);
+        });
+        Switchboard sb = runtime(s -> s.sink(Sink.http(fn.uri("/inline"))).inline());
+
+        publish(sb, event()); // completes although the function has not answered yet
+
+        fn.next();
+        assertThat(stats(sb).delivered()).isZero();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stats(sb).delivered() == 1);
+    }
+
+    @Test
     void requests_carry_the_configured_headers_the_bearer_token_and_an_hmac_of_the_exact_body() throws Exception {
         FunctionServer fn = server();
         Switchboard sb = runtime(s -> s.sink(Sink.http(HttpTarget.builder(fn.uri("/ship"))
