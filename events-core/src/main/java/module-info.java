@@ -14,7 +14,7 @@ module io.switchboard.core {
     requires com.cronutils;
     requires org.snakeyaml.engine;
     requires jdk.httpserver;
-    requires java.net.http; // HTTP source: async-function callbacks
+    requires java.net.http; // HTTP source: async-function callbacks; HTTP sinks
 
     exports io.switchboard.core;
     exports io.switchboard.core.bus;

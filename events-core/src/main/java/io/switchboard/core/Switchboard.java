@@ -1167,7 +1167,7 @@ public final class Switchboard implements AutoCloseable {
                     }
                 }
                 Observation observation = new Observation(observers);
-                httpSinks = new HttpSinks("switchboard");
+                httpSinks = new HttpSinks("switchboard", time);
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
                         observation, httpSinks);
                 List<Registration> registrations = new ArrayList<>();

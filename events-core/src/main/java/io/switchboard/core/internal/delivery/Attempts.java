@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * Runs the attempts of one subscriber's deliveries under its {@link DeliveryPolicy}: rate-limit permit, sink call with
- * a per-attempt timeout, exponential backoff with cap and jitter between attempts, and the dead letter at the end.
+ * a per-attempt timeout, exponential backoff with cap and jitter between attempts (lengthened, up to the cap, when the
+ * failure asks for it: {@link RetryAfter}), and the dead letter at the end.
  *
  * <p>Design note: nothing here blocks or sleeps. Waiting (for a permit, a backoff, a timeout) is a task on the
  * {@link Scheduler}; the task only hands the next step to the executor, so scheduler threads stay free. The first
@@ -69,6 +70,21 @@ final class Attempts {
         Run run = new Run(outgoing);
         run.acquirePermit();
         return run.result;
+    }
+
+    /**
+     * The wait before the attempt after attempt {@code attempt} failed with {@code error}: the {@link #backoff(int)},
+     * or what the failure asks for ({@link RetryAfter}) when that is longer, never above the policy's cap.
+     */
+    Duration backoff(int attempt, Throwable error) {
+        Duration wait = backoff(attempt);
+        if (error instanceof RetryAfter hint) {
+            Duration asked = hint.retryAfter();
+            if (asked != null && asked.compareTo(wait) > 0) {
+                wait = asked.compareTo(policy.maxBackoff()) > 0 ? policy.maxBackoff() : asked;
+            }
+        }
+        return wait;
     }
 
     /** The backoff before the attempt after attempt {@code attempt}: the policy's, jittered, never above its cap. */
@@ -160,7 +176,7 @@ final class Attempts {
                 handOff(() -> giveUp(DeadLetters.EXHAUSTED, error));
             } else {
                 log.debug("{}: attempt {} of {} failed, retrying: {}", owner, attempt, policy.maxAttempts(), error.toString());
-                if (!later(backoff(attempt), this::acquirePermit)) {
+                if (!later(backoff(attempt, error), this::acquirePermit)) {
                     // The runtime is shutting down: park the firing with its last real failure instead of losing it.
                     giveUp(DeadLetters.SHUTDOWN, error);
                 }

@@ -5,6 +5,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.switchboard.api.Firing;
 import io.switchboard.api.HttpTarget;
 import io.switchboard.api.NonRetryableException;
+import io.switchboard.api.Scheduler;
 import io.switchboard.api.Sink;
 
 import javax.crypto.Mac;
@@ -17,6 +18,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -28,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -42,8 +48,9 @@ import java.util.concurrent.TimeoutException;
  * publish fails the attempt (retryably).
  *
  * <p>Design note: nothing blocks. The request goes out with {@link HttpClient#sendAsync}; the outcome is computed on
- * the client's executor. The attempt is bounded twice: by the request timeout (the client aborts the exchange) and
- * by the same duration over the whole exchange, body included, after which the exchange is cancelled. Retries, the
+ * the client's executor, without waiting for the common pool (see {@link ResponseBody}). The attempt is bounded twice:
+ * by the request timeout (the client aborts the exchange) and by the same duration over the whole exchange, body
+ * included, on the runtime's {@link Scheduler}, after which the exchange is cancelled. Retries, the
  * attempt timeout of the delivery policy and dead letters are the delivery pipeline's, as for any handler sink.
  * Thread-safe and stateless across attempts.
  */
@@ -59,8 +66,6 @@ final class HttpInvoker implements Sink.Invoker {
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
 
-    private static final ResponseBody BODY = new ResponseBody(REPLY_LIMIT, EXCERPT_BYTES);
-
     private final HttpClient client;
     private final HttpTarget target;
     private final String owner;
@@ -70,25 +75,28 @@ final class HttpInvoker implements Sink.Invoker {
     private final HttpClient.Version version;
     private final String where;
     private final HttpSinks.ReplyPublisher replies;
+    private final Scheduler scheduler;
 
     /**
      * @param owner      names the subscriber in messages
      * @param inputOrder the trigger's input names in declaration order: the order of a correlated firing's events
      * @param replies    publishes replies when the target has a reply topic
+     * @param scheduler  the runtime's time, on which the whole exchange is bounded
      */
     HttpInvoker(HttpClient client, HttpTarget target, String owner, List<String> inputOrder,
-                HttpSinks.ReplyPublisher replies) {
+                HttpSinks.ReplyPublisher replies, Scheduler scheduler) {
         this.client = client;
         this.target = target;
         this.owner = owner;
         this.inputOrder = List.copyOf(inputOrder);
         byte[] secret = target.hmacSecret();
         this.hmacKey = secret == null ? null : new SecretKeySpec(secret, "HmacSHA256");
-        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client send an h2c upgrade, which many
-        // function servers mishandle and which cannot carry a request body anyway; keep-alive gives the reuse.
+        // Plain http:// stays on HTTP/1.1: asking for HTTP/2 there makes the JDK client try an h2c upgrade on each new
+        // connection, which many function servers mishandle; keep-alive gives the reuse.
         this.version = "http".equalsIgnoreCase(target.uri().getScheme()) ? HttpClient.Version.HTTP_1_1 : null;
         this.where = "HTTP sink POST " + target.uri();
         this.replies = replies;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -189,15 +197,41 @@ final class HttpInvoker implements Sink.Invoker {
             return CompletableFuture.failedFuture(new NonRetryableException(where + " of " + owner
                     + ": the request could not be built: " + e.getMessage(), e));
         }
-        CompletableFuture<HttpResponse<ResponseBody.Bytes>> call = client.sendAsync(request, BODY);
-        CompletableFuture<HttpResponse<ResponseBody.Bytes>> bounded = call.copy()
-                .orTimeout(target.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        bounded.whenComplete((response, failure) -> {
-            if (failure instanceof TimeoutException) {
-                call.cancel(true); // the whole exchange ran over: free the connection
+        ResponseBody body = new ResponseBody(REPLY_LIMIT, EXCERPT_BYTES);
+        CompletableFuture<ResponseBody.Received> outcome = body.received();
+        CompletableFuture<HttpResponse<ResponseBody.Bytes>> call = client.sendAsync(request, body);
+        // failures before a response (connect, timeout, reset) only surface here, after the client's hop to the
+        // common pool; a response surfaces through the body handler without it (see ResponseBody)
+        call.whenComplete((response, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
             }
         });
-        return bounded.handle(this::outcome);
+        Scheduler.Cancellable deadline = deadline(outcome, call);
+        return outcome.handle((received, failure) -> {
+            if (deadline != null) {
+                deadline.cancel();
+            }
+            return outcome(received, failure);
+        });
+    }
+
+    /**
+     * Bounds the whole exchange, body included, by the target's timeout on the runtime's scheduler: past it the
+     * attempt fails and the exchange is cancelled, freeing its connection. {@code null} when the scheduler is shut
+     * down (the client's request timeout still applies).
+     */
+    private Scheduler.Cancellable deadline(CompletableFuture<ResponseBody.Received> outcome,
+                                           CompletableFuture<HttpResponse<ResponseBody.Bytes>> call) {
+        try {
+            return scheduler.schedule(target.timeout(), () -> {
+                if (outcome.completeExceptionally(new TimeoutException())) {
+                    call.cancel(true);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private HttpRequest request(HttpMessages.Content content, CloudEvent traced) {
@@ -237,11 +271,11 @@ final class HttpInvoker implements Sink.Invoker {
     }
 
     /** The attempt's outcome: the reply (or {@code null}), else throws the failure wrapped for the stage. */
-    private CloudEvent outcome(HttpResponse<ResponseBody.Bytes> response, Throwable failure) {
+    private CloudEvent outcome(ResponseBody.Received response, Throwable failure) {
         if (failure != null) {
             throw new CompletionException(transportFailure(unwrap(failure)));
         }
-        int status = response.statusCode();
+        int status = response.status();
         ResponseBody.Bytes body = response.body();
         if (status >= 200 && status < 300) {
             CloudEvent reply;
@@ -256,10 +290,35 @@ final class HttpInvoker implements Sink.Invoker {
         }
         String message = where + " of " + owner + " answered " + status + excerpt(body);
         if (retryable(status)) {
-            throw new CompletionException(new HttpSinkException(message, status, null));
+            Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null), Instant.now());
+            if (retryAfter != null) {
+                message += " (asked to retry after " + retryAfter + ")";
+            }
+            throw new CompletionException(new HttpSinkException(message, status, null, retryAfter));
         }
         throw new CompletionException(new NonRetryableException(message + " (not retried: a " + status
                 + " answer would not change)"));
+    }
+
+    /**
+     * The delay a {@code Retry-After} value asks for (RFC 9110 §10.2.3: delay-seconds, or an HTTP-date compared with
+     * {@code now}); {@code null} when absent or unreadable, zero for a date in the past.
+     */
+    static Duration retryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
     }
 
     /** 408 Request Timeout, 429 Too Many Requests and every 5xx: the function may accept the same request later. */

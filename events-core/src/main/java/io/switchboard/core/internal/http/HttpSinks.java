@@ -2,6 +2,7 @@ package io.switchboard.core.internal.http;
 
 import io.cloudevents.CloudEvent;
 import io.switchboard.api.HttpTarget;
+import io.switchboard.api.Scheduler;
 import io.switchboard.api.Sink;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
@@ -32,13 +33,18 @@ public final class HttpSinks {
     private static final MethodHandle SHUTDOWN_NOW = findShutdownNow();
 
     private final String name;
+    private final Scheduler scheduler;
     private HttpClient client;
     private ExecutorService executor;
     private boolean closed;
 
-    /** @param name names the client's threads ({@code name-http-N}) */
-    public HttpSinks(String name) {
+    /**
+     * @param name      names the client's threads ({@code name-http-N})
+     * @param scheduler the runtime's time, which bounds each exchange by its target's timeout
+     */
+    public HttpSinks(String name, Scheduler scheduler) {
         this.name = name;
+        this.scheduler = scheduler;
     }
 
     /** Publishes a reply event to a topic of the trigger's bus ({@link HttpTarget#replyTopic()}). */
@@ -73,7 +79,7 @@ public final class HttpSinks {
     }
 
     private Sink.Invoke invoke(HttpTarget target, String owner, List<String> inputs, ReplyPublisher replies) {
-        return new Sink.Invoke(new HttpInvoker(client(), target, owner, inputs, replies), true);
+        return new Sink.Invoke(new HttpInvoker(client(), target, owner, inputs, replies, scheduler), true);
     }
 
     private synchronized HttpClient client() {
