@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * A bus that hands each event straight to its one consumer on the publishing thread, so that a benchmark of
  * {@code Switchboard.publish} measures routing and dispatch, not a bus hop. One consumer per bus.
  */
-final class DirectBus implements EventBus {
+public final class DirectBus implements EventBus {
 
     private volatile BusConsumer consumer;
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * and the SDK's HTTP binding does not do: a sender encodes space, {@code "}, {@code %} and every character outside
  * printable ASCII as {@code %XX} of its UTF-8 bytes; a receiver decodes. Without it, a subject such as
  * {@code héllo} would reach a consumer as {@code h%C3%A9llo}, or be mangled into a header the JDK cannot write.
+ * Shared by the HTTP source (reading requests, writing replies) and the HTTP sinks (writing requests, reading replies).
  */
 public final class HeaderValues {
 

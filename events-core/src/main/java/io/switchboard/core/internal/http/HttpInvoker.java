@@ -121,7 +121,7 @@ final class HttpInvoker implements Sink.Invoker {
             if (failure != null) {
                 throw new CompletionException(new HttpSinkException(where + " of " + owner + " answered with reply "
                         + reply.getId() + ", which could not be published to topic '" + topic + "': "
-                        + unwrap(failure), 0, unwrap(failure)));
+                        + unwrap(failure), unwrap(failure)));
             }
             return reply;
         });
@@ -294,7 +294,7 @@ final class HttpInvoker implements Sink.Invoker {
             if (retryAfter != null) {
                 message += " (asked to retry after " + retryAfter + ")";
             }
-            throw new CompletionException(new HttpSinkException(message, status, null, retryAfter));
+            throw new CompletionException(new HttpSinkException(message, null, retryAfter));
         }
         throw new CompletionException(new NonRetryableException(message + " (not retried: a " + status
                 + " answer would not change)"));
@@ -329,13 +329,13 @@ final class HttpInvoker implements Sink.Invoker {
     private Throwable transportFailure(Throwable t) {
         if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
             return new HttpSinkException(where + " of " + owner + " got no complete answer within "
-                    + target.timeout(), 0, t);
+                    + target.timeout(), t);
         }
         if (t instanceof ConnectException) {
-            return new HttpSinkException(where + " of " + owner + " could not connect: " + t, 0, t);
+            return new HttpSinkException(where + " of " + owner + " could not connect: " + t, t);
         }
         if (t instanceof IOException || t instanceof CancellationException) {
-            return new HttpSinkException(where + " of " + owner + " failed: " + t, 0, t);
+            return new HttpSinkException(where + " of " + owner + " failed: " + t, t);
         }
         return new NonRetryableException(where + " of " + owner + " could not be sent: " + t, t);
     }

@@ -16,27 +16,20 @@ final class HttpSinkException extends IOException implements RetryAfter {
 
     private static final long serialVersionUID = 1L;
 
-    /** The response status, or 0 when there was no response. */
-    private final int status;
     /** What the response's {@code Retry-After} asked for, or {@code null}. */
     private final Duration retryAfter;
 
-    HttpSinkException(String message, int status, Throwable cause) {
-        this(message, status, cause, null);
+    HttpSinkException(String message, Throwable cause) {
+        this(message, cause, null);
     }
 
-    HttpSinkException(String message, int status, Throwable cause, Duration retryAfter) {
+    HttpSinkException(String message, Throwable cause, Duration retryAfter) {
         super(message, cause);
-        this.status = status;
         this.retryAfter = retryAfter;
     }
 
     @Override
     public Duration retryAfter() {
         return retryAfter;
-    }
-
-    int status() {
-        return status;
     }
 }
