@@ -12,6 +12,7 @@ module io.switchboard.core {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires com.cronutils;
+    requires com.networknt.schema;
     requires jdk.httpserver;
     requires java.net.http; // HTTP source: async-function callbacks
 
