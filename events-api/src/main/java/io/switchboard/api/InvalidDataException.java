@@ -18,7 +18,8 @@ public class InvalidDataException extends NonRetryableException {
     /**
      * One reason the data is invalid.
      *
-     * @param path    where in the data, as a JSON Pointer-like path ({@code $.lines[0].sku}); {@code $} for the whole
+     * @param path    where in the data, as a JSON Pointer (RFC 6901, e.g. {@code /lines/0/sku}); empty for the whole
+     *                data
      * @param message what is wrong there
      */
     public record Violation(String path, String message) {
@@ -29,7 +30,7 @@ public class InvalidDataException extends NonRetryableException {
 
         @Override
         public String toString() {
-            return path + ": " + message;
+            return path.isEmpty() ? message : path + ": " + message;
         }
     }
 

@@ -55,7 +55,7 @@ public final class JacksonCodec implements DataCodec {
     private static InvalidDataException failure(CloudEvent event, Class<?> type, String why, Throwable cause) {
         String reason = Schemas.bound(firstLine(why));
         String message = "data of event " + event.getId() + " cannot be read as " + type.getName() + ": " + reason;
-        return new InvalidDataException(message, List.of(new InvalidDataException.Violation("$", reason)), cause);
+        return new InvalidDataException(message, List.of(new InvalidDataException.Violation("", reason)), cause);
     }
 
     private static String firstLine(String s) {

@@ -113,26 +113,26 @@ public final class Schemas {
             if (schema == null) {
                 URI dataschema = event.getDataSchema();
                 if (dataschema == null) {
-                    return invalid(List.of(new InvalidDataException.Violation("$", "the event has no dataschema attribute"
+                    return invalid(List.of(new InvalidDataException.Violation("", "the event has no dataschema attribute"
                             + " to select its schema by")));
                 }
                 schema = named.get(dataschema.toString());
                 if (schema == null) {
                     String known = new TreeSet<>(named.keySet()).toString();
-                    return invalid(List.of(new InvalidDataException.Violation("$", bound("dataschema " + dataschema
+                    return invalid(List.of(new InvalidDataException.Violation("", bound("dataschema " + dataschema
                             + " is not a registered schema; registered: " + known))));
                 }
             }
             JsonData.Parsed parsed = data.parsed(event);
             if (parsed.tree() == null) {
-                return invalid(List.of(new InvalidDataException.Violation("$", bound(parsed.problem()))));
+                return invalid(List.of(new InvalidDataException.Violation("", bound(parsed.problem()))));
             }
             List<Error> errors;
             try {
                 errors = schema.validate(parsed.tree());
             } catch (RuntimeException | StackOverflowError e) {
                 // the validator recursing too deep for this thread, or a bug in it: refuse rather than let it escape
-                return invalid(List.of(new InvalidDataException.Violation("$", bound("validation failed: " + e))));
+                return invalid(List.of(new InvalidDataException.Violation("", bound("validation failed: " + e))));
             }
             if (errors.isEmpty()) {
                 return null;
