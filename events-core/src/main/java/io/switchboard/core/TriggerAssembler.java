@@ -115,6 +115,8 @@ final class TriggerAssembler {
             } catch (CesqlException e) {
                 problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "': filter \""
                         + input.filter() + "\" is not valid CESQL: " + e.getMessage()
+                        + (data.filters().readsDataFields() || !e.getMessage().contains("dataFields") ? ""
+                                : " (for this runtime: Switchboard.builder().dataFilters())")
                         + " — fix the expression (see docs/cesql.md)");
             }
             if (input.schema() != null) {

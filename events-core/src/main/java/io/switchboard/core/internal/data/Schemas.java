@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Compiles {@link JsonSchema}s with the networknt validator (draft 2020-12 unless a schema's {@code $schema} names
@@ -118,9 +117,10 @@ public final class Schemas {
                 }
                 schema = named.get(dataschema.toString());
                 if (schema == null) {
-                    String known = new TreeSet<>(named.keySet()).toString();
-                    return invalid(List.of(new InvalidDataException.Violation("", bound("dataschema " + dataschema
-                            + " is not a registered schema; registered: " + known))));
+                    // the URI is the event's: bounded; the registered names are the application's, so only counted
+                    return invalid(List.of(new InvalidDataException.Violation("", "dataschema "
+                            + bound(dataschema.toString()) + " is not one of the " + named.size()
+                            + " registered schemas")));
                 }
             }
             JsonData.Parsed parsed = data.parsed(event);
