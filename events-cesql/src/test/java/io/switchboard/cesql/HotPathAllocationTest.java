@@ -34,8 +34,21 @@ class HotPathAllocationTest {
         }
     }
 
+    /** The data extension enabled: attribute-only expressions compile to the same nodes and stay allocation-free. */
+    private static final CesqlParser WITH_DATA_FIELDS = Cesql.builder().dataFields((event, path) -> 1).build();
+
     @Test
     void successfulEvaluationDoesNotAllocate() throws ReflectiveOperationException {
+        assertNoAllocation(Cesql::parse);
+    }
+
+    @Test
+    void successfulEvaluationDoesNotAllocateWithTheDataExtensionEnabled() throws ReflectiveOperationException {
+        assertNoAllocation(WITH_DATA_FIELDS::parse);
+    }
+
+    private static void assertNoAllocation(java.util.function.Function<String, CesqlExpression> parser)
+            throws ReflectiveOperationException {
         // reflection: the test sources compile inside the io.switchboard.cesql module, which does not read
         // java.management, and the module descriptor is not the place for a test-only dependency
         Object threads = Class.forName("java.lang.management.ManagementFactory")
@@ -55,7 +68,7 @@ class HotPathAllocationTest {
         Method allocatedBytes = withAllocation.getMethod("getThreadAllocatedBytes", long.class);
         long id = Thread.currentThread().getId();
         for (String source : EXPRESSIONS) {
-            CesqlExpression e = Cesql.parse(source);
+            CesqlExpression e = parser.apply(source);
             for (int i = 0; i < 20_000; i++) { // warm up, so that class loading and profiling are done
                 e.evaluate(EVENT);
                 e.test(EVENT);
