@@ -106,10 +106,12 @@ public final class JsonData implements CesqlDataAccessor {
                     + "' is not JSON (application/json or a +json type)");
         }
         if (data instanceof JsonCloudEventData json) {
-            // already a tree (a structured-mode JSON event): nothing to parse
-            return json.getNode() == null || json.getNode().isMissingNode()
-                    ? new Parsed(null, CesqlDataError.NO_DATA, "the event has no data")
-                    : new Parsed(json.getNode(), null, null);
+            // already a tree (a structured-mode JSON event): nothing to parse, but whoever parsed it had other bounds
+            JsonNode node = json.getNode();
+            if (node == null || node.isMissingNode()) {
+                return new Parsed(null, CesqlDataError.NO_DATA, "the event has no data");
+            }
+            return deeperThan(node, maxDepth) ? tooDeep() : new Parsed(node, null, null);
         }
         byte[] bytes = data.toBytes();
         if (bytes.length == 0) {
@@ -128,13 +130,39 @@ public final class JsonData implements CesqlDataAccessor {
             }
             return new Parsed(tree, null, null);
         } catch (StreamConstraintsException tooDeep) {
-            return new Parsed(null, CesqlDataError.UNREADABLE, "the data nests deeper than " + maxDepth + " levels;"
-                    + " raise Switchboard.builder().dataLimits(maxBytes, maxDepth) if such events are expected");
+            return tooDeep();
         } catch (JsonProcessingException e) {
             return new Parsed(null, CesqlDataError.UNREADABLE, "the data is not JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             return new Parsed(null, CesqlDataError.UNREADABLE, "the data could not be read: " + e);
         }
+    }
+
+    private Parsed tooDeep() {
+        return new Parsed(null, CesqlDataError.UNREADABLE, "the data nests deeper than " + maxDepth + " levels;"
+                + " raise Switchboard.builder().dataLimits(maxBytes, maxDepth) if such events are expected");
+    }
+
+    /** Whether {@code root} nests deeper than {@code limit} containers; iterative, so any depth is safe to ask about. */
+    static boolean deeperThan(JsonNode root, int limit) {
+        java.util.ArrayDeque<JsonNode> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(root.isContainerNode() ? 1 : 0);
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int depth = depths.pop();
+            if (depth > limit) {
+                return true;
+            }
+            for (JsonNode child : node) {
+                if (child.isContainerNode()) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+        return false;
     }
 
     /** CloudEvents: an absent datacontenttype means JSON; otherwise application/json, text/json or any +json type. */

@@ -177,6 +177,21 @@ class JsonDataFilterTableTest {
     }
 
     @Test
+    void anAlreadyParsedTreeIsHeldToTheSameDepthBound() throws Exception {
+        JsonData data = new JsonData(1024, 8);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        CloudEvent deep = CloudEventBuilder.v1().withId("1").withSource(URI.create("/x")).withType("t")
+                .withData("application/json", io.cloudevents.jackson.JsonCloudEventData.wrap(
+                        mapper.readTree("{\"a\": " + "[".repeat(9) + "]".repeat(9) + "}"))).build();
+        assertThat(data.parsed(deep).problem()).contains("nests deeper than 8 levels");
+        CloudEvent shallow = CloudEventBuilder.v1().withId("2").withSource(URI.create("/x")).withType("t")
+                .withData("application/json", io.cloudevents.jackson.JsonCloudEventData.wrap(
+                        mapper.readTree("{\"a\": {\"b\": [1, 2]}}"))).build();
+        assertThat(Cesql.builder().dataFields(data).build().parse("data.a.b[1] = 2").test(shallow)).isTrue();
+        assertThat(data.parses()).as("a tree is not parsed again").isZero();
+    }
+
+    @Test
     void hugeOrDeepDataIsRefusedWithAClearReasonNotAnError() {
         JsonData data = new JsonData(1024, 8);
         JsonData.Parsed deep = data.parsed(event("[".repeat(100_000) + "]".repeat(100_000), "application/json"));
