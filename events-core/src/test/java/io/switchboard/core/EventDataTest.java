@@ -263,6 +263,14 @@ class EventDataTest {
                 .hasMessageContaining("trigger 't' input 'in': JsonSchema[text, 9 chars] is not a valid JSON Schema")
                 .hasMessageContaining("no/such.json is not on the classpath")
                 .hasMessageContaining("Switchboard.builder().schema(uri, schema)");
+        assertThatThrownBy(() -> Switchboard.builder()
+                .trigger(Trigger.builder("t").input("in", null)
+                        .inputSchema("in", JsonSchema.of("{\"$ref\": \"http://127.0.0.1:9/never.json\"}"))
+                        .subscriber("h", null, Sink.handler(e -> { })).build())
+                .build())
+                .as("a $ref that cannot be resolved fails the build, not the first event")
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("trigger 't' input 'in'");
         assertThatThrownBy(() -> Trigger.builder("t").input("in", null).inputSchema("other", JsonSchema.of("{}")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("no input named 'other'");
         assertThatThrownBy(() -> Trigger.builder("t").input("in", null).inputSchema("in", JsonSchema.of("{}"))

@@ -30,7 +30,9 @@ public final class Schemas {
     public static final int MAX_VIOLATIONS = 10;
     public static final int MAX_VIOLATION_LENGTH = 80;
 
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    // remote fetching off explicitly: a schema must never make the runtime reach the network
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            registryBuilder -> registryBuilder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
 
     /**
      * Compiles {@code spec}; for {@link JsonSchema.Kind#BY_DATASCHEMA}, returns {@code null} (resolved per event).
