@@ -13,6 +13,7 @@ module io.switchboard.core {
     requires org.slf4j;
     requires com.cronutils;
     requires org.snakeyaml.engine;
+    requires com.networknt.schema;
     requires jdk.httpserver;
     requires java.net.http; // HTTP source: async-function callbacks; HTTP sinks
 

@@ -17,7 +17,12 @@ public class RequestFailedException extends SwitchboardException {
         /** The replying handler failed (after its retries). */
         HANDLER_FAILED,
         /** The replying handler returned no event. */
-        NO_REPLY
+        NO_REPLY,
+        /**
+         * The request's data does not satisfy the JSON Schema of the input it matched; the handler was not called. The
+         * cause is the {@link InvalidDataException} with the violations.
+         */
+        INVALID_DATA
     }
 
     private final Reason reason;

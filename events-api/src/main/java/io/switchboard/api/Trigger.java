@@ -107,6 +107,26 @@ public final class Trigger {
             return this;
         }
 
+        /**
+         * Requires the data of the events that pass input {@code input}'s filter to satisfy {@code schema}.
+         *
+         * @throws ConfigurationException if there is no such input yet, or it already has a schema
+         */
+        public Builder inputSchema(String input, JsonSchema schema) {
+            Objects.requireNonNull(schema, "schema");
+            TriggerInput declared = inputs.get(input);
+            if (declared == null) {
+                throw new ConfigurationException("trigger '" + name + "' has no input named '" + input + "' to attach"
+                        + " a schema to: declare the input first; inputs: " + inputs.keySet());
+            }
+            if (declared.schema() != null) {
+                throw new ConfigurationException("input '" + input + "' of trigger '" + name + "' already has a schema ("
+                        + declared.schema() + "): set it once");
+            }
+            inputs.put(input, declared.withSchema(schema));
+            return this;
+        }
+
         public Builder subscriber(Subscriber subscriber) {
             Objects.requireNonNull(subscriber, "subscriber");
             for (Subscriber s : subscribers) {

@@ -63,8 +63,32 @@ public final class Cesql {
         private final FunctionTable builtIns = functions;
         private int maxExpressionLength = -1;
         private int maxDepth = -1;
+        private CesqlDataAccessor dataAccessor;
 
         private Builder() {
+        }
+
+        /**
+         * Enables the data extension of CESQL v1 (off by default): expressions may then read fields of the event's
+         * data with paths such as {@code data.total}, {@code data.customer.tier}, {@code data.lines[0].sku} or
+         * {@code data['unit price']}, e.g. {@code type = 'order.created' AND data.total > 100}. A path's value has the
+         * CESQL type the accessor answers (Boolean, Integer or String) and takes part in casts and comparisons like an
+         * extension attribute; a missing path, an object or array, a number that is not a 32-bit integer or unreadable
+         * data is an evaluation error ({@link CesqlDataError}), so the filter does not pass. Without the extension,
+         * {@code data} is an ordinary (always missing) attribute name, as CESQL v1 says. See {@code docs/data.md}.
+         *
+         * @param accessor reads values from the event's data; thread-safe, never throwing
+         * @return this builder
+         * @throws IllegalStateException if already set
+         * @throws NullPointerException  if {@code accessor} is null
+         */
+        public Builder dataFields(CesqlDataAccessor accessor) {
+            Objects.requireNonNull(accessor, "accessor");
+            if (dataAccessor != null) {
+                throw new IllegalStateException("dataFields was already set to " + dataAccessor);
+            }
+            dataAccessor = accessor;
+            return this;
         }
 
         /**
@@ -181,7 +205,7 @@ public final class Cesql {
         public CesqlParser build() {
             return new CesqlParser(functions,
                     maxExpressionLength == -1 ? DEFAULT_MAX_EXPRESSION_LENGTH : maxExpressionLength,
-                    maxDepth == -1 ? DEFAULT_MAX_DEPTH : maxDepth);
+                    maxDepth == -1 ? DEFAULT_MAX_DEPTH : maxDepth, dataAccessor);
         }
     }
 }

@@ -11,16 +11,18 @@ import java.util.Objects;
 public final class CesqlParser {
 
     static final CesqlParser DEFAULT = new CesqlParser(FunctionTable.builtIns(),
-            Cesql.DEFAULT_MAX_EXPRESSION_LENGTH, Cesql.DEFAULT_MAX_DEPTH);
+            Cesql.DEFAULT_MAX_EXPRESSION_LENGTH, Cesql.DEFAULT_MAX_DEPTH, null);
 
     private final FunctionTable functions;
     private final int maxExpressionLength;
     private final int maxDepth;
+    private final CesqlDataAccessor dataAccessor;
 
-    CesqlParser(FunctionTable functions, int maxExpressionLength, int maxDepth) {
+    CesqlParser(FunctionTable functions, int maxExpressionLength, int maxDepth, CesqlDataAccessor dataAccessor) {
         this.functions = functions;
         this.maxExpressionLength = maxExpressionLength;
         this.maxDepth = maxDepth;
+        this.dataAccessor = dataAccessor;
     }
 
     /**
@@ -34,12 +36,18 @@ public final class CesqlParser {
      */
     public CesqlExpression parse(String expression) {
         Objects.requireNonNull(expression, "expression");
-        return new CompiledExpression(expression, Parser.parse(expression, functions, maxExpressionLength, maxDepth));
+        return new CompiledExpression(expression, Parser.parse(expression, functions, maxExpressionLength, maxDepth,
+                dataAccessor));
     }
 
     /** @return the maximum number of characters an expression may have */
     public int maxExpressionLength() {
         return maxExpressionLength;
+    }
+
+    /** @return whether expressions may read fields of the event's data (see {@link Cesql.Builder#dataFields}) */
+    public boolean readsDataFields() {
+        return dataAccessor != null;
     }
 
     /** @return the maximum nesting depth (parentheses, prefix operators, calls, IN sets) */

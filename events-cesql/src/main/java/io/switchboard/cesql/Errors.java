@@ -62,6 +62,13 @@ final class Errors {
         add(CesqlErrorKind.FUNCTION_EVALUATION, function + " at position " + pos + ": " + what);
     }
 
+    void data(CesqlDataError error, CesqlDataPath path, int pos) {
+        if (list == null) {
+            throw Abort.INSTANCE;
+        }
+        add(error.kind(), "cannot read " + path + " (at position " + pos + "): " + error.description());
+    }
+
     private void add(CesqlErrorKind kind, String message) {
         count++;
         list.add(new CesqlError(kind, message));

@@ -54,6 +54,8 @@ final class Parser {
     private final String src;
     private final FunctionTable functions;
     private final int maxDepth;
+    /** Non-null when the data extension is enabled: {@code data.a.b[0]} then reads the event's data through it. */
+    private final CesqlDataAccessor dataAccessor;
 
     private int cursor;
     private int kind;
@@ -63,20 +65,26 @@ final class Parser {
     private long integer;
     private int nesting;
 
-    private Parser(String src, FunctionTable functions, int maxDepth) {
+    private Parser(String src, FunctionTable functions, int maxDepth, CesqlDataAccessor dataAccessor) {
         this.src = src;
         this.functions = functions;
         this.maxDepth = maxDepth;
+        this.dataAccessor = dataAccessor;
     }
 
     static Node parse(String src, FunctionTable functions, int maxLength, int maxDepth) {
+        return parse(src, functions, maxLength, maxDepth, null);
+    }
+
+    static Node parse(String src, FunctionTable functions, int maxLength, int maxDepth,
+                      CesqlDataAccessor dataAccessor) {
         if (src.length() > maxLength) {
             throw new CesqlException(CesqlErrorKind.PARSE, maxLength, "the expression is " + src.length()
                     + " characters long, more than the limit of " + maxLength
                     + "; shorten it or raise Cesql.builder().maxExpressionLength(...)");
         }
         try {
-            return new Parser(src, functions, maxDepth).parseAll();
+            return new Parser(src, functions, maxDepth, dataAccessor).parseAll();
         } catch (StackOverflowError tooDeepForThisThread) {
             // only reachable with a raised maxDepth on a thread with a small stack; the parser holds no locks or
             // shared state, so recovering is safe
@@ -323,11 +331,87 @@ final class Parser {
             throw error(at, "unexpected keyword " + word.toUpperCase(Locale.ROOT) + " at position " + at
                     + "; expected a value (a literal, an attribute, a function call, '(', NOT, '-' or EXISTS)");
         }
+        if (isKeyword(word, "data") && end < src.length() && (src.charAt(end) == '.' || src.charAt(end) == '[')) {
+            if (dataAccessor == null) {
+                throw error(end, "'" + src.charAt(end) + "' after data at position " + end + ": reading fields of the"
+                        + " event's data is an extension of CESQL v1 that is off; enable it with"
+                        + " Cesql.builder().dataFields(accessor) (see docs/data.md)");
+            }
+            return checked(dataField(at, end));
+        }
         advance();
         if (kind == LPAREN) {
             return call(word, at);
         }
+        if (dataAccessor != null && isKeyword(word, "data")) {
+            throw error(at, "data at position " + at + " needs a path to a value, such as data.total or"
+                    + " data.lines[0].sku: the data as a whole is not a CESQL value");
+        }
         return checked(Attributes.read(identifier(word, at), at));
+    }
+
+    /**
+     * The data extension's path, right after the word {@code data} (no spaces inside): {@code .name} (ASCII letters,
+     * digits, underscores), {@code [index]} (decimal, 0 or more) and {@code ['any name']} / {@code ["any name"]}
+     * (escaping the quote with a backslash), repeated.
+     */
+    private Node dataField(int at, int from) {
+        String s = src;
+        int n = s.length();
+        int i = from;
+        List<Object> segments = new ArrayList<>();
+        StringBuilder canonical = new StringBuilder("data");
+        while (i < n && (s.charAt(i) == '.' || s.charAt(i) == '[')) {
+            if (segments.size() == DataFields.MAX_SEGMENTS) {
+                throw error(i, "the data path at position " + at + " has more than " + DataFields.MAX_SEGMENTS
+                        + " segments");
+            }
+            if (s.charAt(i) == '.') {
+                int j = i + 1;
+                while (j < n && isWordChar(s.charAt(j))) {
+                    j++;
+                }
+                if (j == i + 1) {
+                    throw error(i + 1, "expected a member name after '.' at position " + i + " in a data path;"
+                            + " write data['...'] for names with other characters");
+                }
+                String name = s.substring(i + 1, j);
+                segments.add(name);
+                canonical.append('.').append(name);
+                i = j;
+                continue;
+            }
+            int j = i + 1;
+            if (j < n && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+                long index = 0;
+                while (j < n && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+                    index = Math.min(index * 10 + (s.charAt(j) - '0'), INT_MAGNITUDE_LIMIT);
+                    j++;
+                }
+                if (index > Integer.MAX_VALUE) {
+                    throw error(i + 1, "array index at position " + (i + 1) + " is beyond 2147483647");
+                }
+                segments.add((int) index);
+                canonical.append('[').append(index).append(']');
+            } else if (j < n && (s.charAt(j) == '\'' || s.charAt(j) == '"')) {
+                lexString(s.charAt(j), j);
+                String name = text;
+                segments.add(name);
+                canonical.append("['").append(name.replace("'", "\\'")).append("']");
+                j = end;
+            } else {
+                throw error(j, "expected an array index or a quoted member name after '[' at position " + i
+                        + " in a data path");
+            }
+            if (j >= n || s.charAt(j) != ']') {
+                throw error(j, "expected ']' at position " + j + " to close the '[' at position " + i
+                        + " in a data path");
+            }
+            i = j + 1;
+        }
+        cursor = i;
+        advance();
+        return new DataFields.Field(new CesqlDataPath(segments.toArray(), canonical.toString()), dataAccessor, at);
     }
 
     private Node call(String word, int at) {

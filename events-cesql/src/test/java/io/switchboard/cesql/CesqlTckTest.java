@@ -41,6 +41,12 @@ class CesqlTckTest {
             })
             .build();
 
+    /**
+     * The data extension enabled, with an accessor that would answer every path: CESQL v1 expressions must mean exactly
+     * what they mean without the extension.
+     */
+    static final CesqlParser WITH_DATA_FIELDS = Cesql.builder().dataFields((event, path) -> "anything").build();
+
     static Stream<Arguments> specCases() throws IOException {
         List<Arguments> out = new ArrayList<>();
         for (String file : FILES) {
@@ -68,6 +74,12 @@ class CesqlTckTest {
     @MethodSource("specCases")
     void conformsToTheSpecSuite(String name, JsonNode test) {
         check(CesqlParser.DEFAULT, test);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specCases")
+    void conformsToTheSpecSuiteWithTheDataExtensionEnabled(String name, JsonNode test) {
+        check(WITH_DATA_FIELDS, test);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
-import io.switchboard.cesql.Cesql;
 import io.switchboard.cesql.CesqlExpression;
+import io.switchboard.cesql.CesqlParser;
 import io.switchboard.core.internal.dispatch.InputFilter;
 
 import java.util.Map;
@@ -18,10 +18,18 @@ final class Filters {
      * @throws io.switchboard.cesql.CesqlException if the expression is not valid CESQL
      */
     static InputFilter compile(String expression) {
+        return compile(expression, io.switchboard.core.internal.data.DataSupport.DEFAULT.filters());
+    }
+
+    /**
+     * @param parser the runtime's parser: with the data extension when the runtime enables data filters
+     * @throws io.switchboard.cesql.CesqlException if the expression is not valid CESQL
+     */
+    static InputFilter compile(String expression, CesqlParser parser) {
         if (expression == null) {
             return InputFilter.ALL;
         }
-        CesqlExpression compiled = Cesql.parse(expression);
+        CesqlExpression compiled = parser.parse(expression);
         Map<String, String> equalities = compiled.equalityConjuncts();
         String type = equalities.get("type");
         if (type != null && isOnlyTypeEquality(expression, type)) {

@@ -22,6 +22,7 @@ import io.switchboard.core.internal.dispatch.CorrelationInlet;
 import io.switchboard.core.internal.dispatch.Dispatcher;
 import io.switchboard.core.internal.dispatch.Dispatcher.BusTopic;
 import io.switchboard.core.internal.dispatch.Dispatcher.Registration;
+import io.switchboard.core.internal.data.DataSupport;
 import io.switchboard.core.internal.dispatch.RoutingTable;
 import io.switchboard.core.internal.dispatch.Stages;
 import io.switchboard.core.internal.dispatch.SubscriberDispatch;
@@ -137,7 +138,7 @@ public final class Switchboard implements AutoCloseable {
     private Switchboard(Builder b, Map<String, EventBus> buses, Set<EventBus> ownedBuses,
                         Map<String, EventSource> sources, Scheduler scheduler, ScheduledThreadPoolExecutor ownedScheduler,
                         Executor executor, ExecutorService ownedExecutor, Observation observation,
-                        HttpSinks httpSinks) {
+                        HttpSinks httpSinks, DataSupport data) {
         this.observation = observation;
         this.buses = buses;
         this.ownedBuses = ownedBuses;
@@ -150,7 +151,7 @@ public final class Switchboard implements AutoCloseable {
         this.drainTimeout = b.drainTimeout;
         this.httpSinks = httpSinks;
         this.assembler = new TriggerAssembler(buses, () -> sources.keySet(), scheduler, executor, b.group, b.reparkAfter,
-                observation, httpSinks);
+                observation, httpSinks, data);
         Set<String> identical = new java.util.HashSet<>();
         sources.values().forEach(s -> {
             if (s.identicalAcrossInstances()) {
@@ -313,6 +314,14 @@ public final class Switchboard implements AutoCloseable {
                             + ": narrow their filters so that exactly one replies"));
         }
         RoutingTable.Match match = matches.values().iterator().next();
+        if (match.dataCheck() != null) {
+            io.switchboard.api.InvalidDataException invalid = match.dataCheck().validate(event);
+            if (invalid != null) {
+                return Stages.failed(new RequestFailedException(RequestFailedException.Reason.INVALID_DATA,
+                        what + " was refused by the JSON Schema of input '" + match.input() + "': "
+                                + invalid.getMessage(), invalid));
+            }
+        }
         CompletionStage<CloudEvent> stage = match.subscriber().request(match.input(), event);
         if (stage == null) {
             return Stages.failed(new RequestFailedException(RequestFailedException.Reason.NO_MATCH,
@@ -812,6 +821,11 @@ public final class Switchboard implements AutoCloseable {
         private final List<Problem> fileProblems = new ArrayList<>();
         private final Map<String, io.switchboard.api.Sink> handlers = new LinkedHashMap<>();
         private java.util.function.Function<String, String> environment = System::getenv;
+        private boolean dataFilters;
+        private int dataMaxBytes = -1;
+        private int dataMaxDepth = -1;
+        private com.fasterxml.jackson.databind.ObjectMapper objectMapper;
+        private final Map<String, io.switchboard.api.JsonSchema> schemas = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -1028,6 +1042,81 @@ public final class Switchboard implements AutoCloseable {
         }
 
         /**
+         * Lets input filters read fields of the event's JSON data, as the documented extension of CESQL v1
+         * ({@code type = 'order.created' AND data.total > 100}; see {@code docs/data.md}). Off by default: without it,
+         * a filter with a data path does not compile. The data is parsed lazily, at most once per event however many
+         * filters read it, within {@link #dataLimits}; indexing on {@code type} and {@code source} still narrows which
+         * filters an event meets.
+         */
+        public Builder dataFilters() {
+            if (dataFilters) {
+                problems.add("dataFilters() is called twice: call it once");
+            }
+            dataFilters = true;
+            return this;
+        }
+
+        /**
+         * Bounds on the event data the runtime parses (data filters, JSON Schemas, typed sinks): data longer than
+         * {@code maxBytes} or nesting deeper than {@code maxDepth} is not parsed and counts as unreadable (a data
+         * filter then does not pass; a schema check refuses the event). Default 1 MiB and 64 levels.
+         *
+         * @throws IllegalArgumentException if {@code maxBytes < 1} or {@code maxDepth} is not between 1 and 1000
+         * @throws IllegalStateException    if already set
+         */
+        public Builder dataLimits(int maxBytes, int maxDepth) {
+            if (dataMaxBytes != -1) {
+                throw new IllegalStateException("dataLimits were already set to " + dataMaxBytes + " bytes, "
+                        + dataMaxDepth + " levels");
+            }
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("dataLimits maxBytes must be at least 1, was " + maxBytes);
+            }
+            if (maxDepth < 1 || maxDepth > 1000) {
+                throw new IllegalArgumentException("dataLimits maxDepth must be between 1 and 1000, was " + maxDepth
+                        + ": deeper documents would risk the stack of recursive schema validation");
+            }
+            dataMaxBytes = maxBytes;
+            dataMaxDepth = maxDepth;
+            return this;
+        }
+
+        /**
+         * The Jackson mapper typed sinks ({@code Sink.handler(Order.class, ...)}) read data and write replies with.
+         * Default: a mapper with the modules found on the class path that ignores unknown properties.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder objectMapper(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+            Objects.requireNonNull(mapper, "mapper");
+            if (objectMapper != null) {
+                throw new IllegalStateException("objectMapper was already set");
+            }
+            objectMapper = mapper;
+            return this;
+        }
+
+        /**
+         * Registers a named JSON Schema, selected for an event whose {@code dataschema} attribute is {@code uri} by
+         * inputs with {@link io.switchboard.api.JsonSchema#byDataschema()}. Compiled when the runtime is built.
+         *
+         * @param uri the {@code dataschema} value, compared as text (e.g. {@code https://example.com/order.v1.json})
+         * @throws IllegalArgumentException if {@code uri} is blank
+         */
+        public Builder schema(String uri, io.switchboard.api.JsonSchema schema) {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(schema, "schema");
+            if (uri.isBlank()) {
+                throw new IllegalArgumentException("schema uri must not be blank: it is the dataschema value that selects"
+                        + " the schema");
+            }
+            if (schemas.putIfAbsent(uri, schema) != null) {
+                problems.add("schema '" + uri + "' is registered twice: register each dataschema once");
+            }
+            return this;
+        }
+
+        /**
          * Checks the whole configuration and builds the runtime (not started).
          *
          * @throws ConfigurationException listing every mistake: duplicate names, unknown sources, buses or provider
@@ -1168,8 +1257,10 @@ public final class Switchboard implements AutoCloseable {
                 }
                 Observation observation = new Observation(observers);
                 httpSinks = new HttpSinks("switchboard", time);
+                DataSupport data = new DataSupport(dataFilters, dataMaxBytes, dataMaxDepth, objectMapper, schemas,
+                        errors);
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
-                        observation, httpSinks);
+                        observation, httpSinks, data);
                 List<Registration> registrations = new ArrayList<>();
                 Set<String> assembled = new LinkedHashSet<>();
                 for (Trigger t : allTriggers) {
@@ -1199,7 +1290,7 @@ public final class Switchboard implements AutoCloseable {
                     throw TriggerAssembler.problems(errors);
                 }
                 Switchboard sb = new Switchboard(this, buses, owned, sources, time, ownedScheduler, exec, ownedExecutor,
-                        observation, httpSinks);
+                        observation, httpSinks, data);
                 sb.dispatcher.installAll(registrations);
                 for (Registration r : registrations) {
                     sb.connectInlets(r, null);

@@ -11,6 +11,8 @@ import io.switchboard.api.Trigger;
 import io.switchboard.api.TriggerInput;
 import io.switchboard.cesql.CesqlException;
 import io.switchboard.core.internal.SubscriberCounters;
+import io.switchboard.core.internal.data.DataSupport;
+import io.switchboard.core.internal.delivery.Rejections;
 import io.switchboard.core.internal.delivery.DeliveryContext;
 import io.switchboard.core.internal.delivery.DeliveryPipeline;
 import io.switchboard.core.internal.delivery.DeliveryPipelines;
@@ -57,10 +59,16 @@ final class TriggerAssembler {
     private final Duration reparkAfter;
     private final Observation observation;
     private final HttpSinks httpSinks;
+    private final DataSupport data;
 
+    /**
+     * @param httpSinks turns HTTP sinks into handler sinks (one HTTP client per runtime)
+     * @param data      data filters, schemas and the codec of typed sinks (see {@link DataSupport})
+     */
     TriggerAssembler(Map<String, EventBus> buses, Supplier<Set<String>> sources, Scheduler scheduler,
                      Executor executor, String group, Duration reparkAfter,
-                     Observation observation, HttpSinks httpSinks) {
+                     Observation observation, HttpSinks httpSinks, DataSupport data) {
+        this.data = data;
         this.buses = buses;
         this.sources = sources;
         this.scheduler = scheduler;
@@ -94,6 +102,7 @@ final class TriggerAssembler {
         }
         Set<String> knownSources = sources.get();
         Map<String, InputFilter> filters = new LinkedHashMap<>();
+        Map<String, Route.DataCheck> checks = new LinkedHashMap<>();
         for (TriggerInput input : trigger.inputs().values()) {
             if (!TriggerInput.APPLICATION.equals(input.source()) && !knownSources.contains(input.source())) {
                 problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "' reads source '"
@@ -102,11 +111,20 @@ final class TriggerAssembler {
                         + " registered sources: " + new TreeSet<>(knownSources));
             }
             try {
-                filters.put(input.name(), Filters.compile(input.filter()));
+                filters.put(input.name(), Filters.compile(input.filter(), data.filters()));
             } catch (CesqlException e) {
                 problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "': filter \""
                         + input.filter() + "\" is not valid CESQL: " + e.getMessage()
+                        + (data.filters().readsDataFields() || !e.getMessage().contains("dataFields") ? ""
+                                : " (for this runtime: Switchboard.builder().dataFilters())")
                         + " — fix the expression (see docs/cesql.md)");
+            }
+            if (input.schema() != null) {
+                try {
+                    checks.put(input.name(), data.check(input.schema())::validate);
+                } catch (IllegalArgumentException e) {
+                    problems.add("trigger '" + trigger.name() + "' input '" + input.name() + "': " + e.getMessage());
+                }
             }
         }
         for (Subscriber s : trigger.subscribers()) {
@@ -137,8 +155,9 @@ final class TriggerAssembler {
 
         List<SubscriberDispatch> dispatches = new ArrayList<>();
         for (Subscriber declared : trigger.subscribers()) {
-            // an HTTP sink becomes a handler sink first, so observers wrap it and the pipeline retries it like any other
-            Subscriber s = observation.observe(trigger, httpSinks.resolve(trigger, declared,
+            // a typed sink is bound to its codec, and an HTTP sink becomes a handler sink, before observers wrap it,
+            // so the pipeline retries them like any other handler
+            Subscriber s = observation.observe(trigger, httpSinks.resolve(trigger, bindTypedSinks(declared),
                     (topic, reply) -> buses.get(busName).publish(topic, reply)));
             // a replacement counts on from its predecessor, as its gate takes over the held events: the counters stay
             // monotonic for operators (and for metrics built on them) across live reconfiguration
@@ -177,6 +196,11 @@ final class TriggerAssembler {
             if (hop != null) {
                 dispatch.rekeyThrough(hop);
             }
+            if (!checks.isEmpty()) {
+                dispatch.rejectInvalidDataThrough(new Rejections(trigger, s, new DeliveryContext(scheduler, executor,
+                        counters, (sinkBus, topic, event) -> buses.get(sinkBus == null ? busName : sinkBus)
+                                .publish(topic, event))));
+            }
             observation.assembled(dispatch, s);
             dispatches.add(dispatch);
         }
@@ -191,9 +215,27 @@ final class TriggerAssembler {
         Map<BusTopic, List<Route>> routes = new LinkedHashMap<>();
         for (TriggerInput input : trigger.inputs().values()) {
             routes.computeIfAbsent(new BusTopic(busName, input.source()), k -> new ArrayList<>())
-                    .add(new Route(trigger.name(), input.name(), filters.get(input.name()), subscribers));
+                    .add(new Route(trigger.name(), input.name(), filters.get(input.name()), subscribers,
+                            checks.get(input.name())));
         }
         return new Registration(trigger.name(), routes, dispatches);
+    }
+
+    /** {@code s} with its typed sinks ({@link Sink.Typed}) bound to the runtime's codec; {@code s} itself if none. */
+    private Subscriber bindTypedSinks(Subscriber s) {
+        boolean sink = s.sink() instanceof Sink.Typed;
+        boolean deadLetter = s.deadLetter() instanceof Sink.Typed;
+        if (!sink && !deadLetter) {
+            return s;
+        }
+        Subscriber.Builder b = s.toBuilder();
+        if (sink) {
+            b.sink(((Sink.Typed) s.sink()).bind(data.codec()));
+        }
+        if (deadLetter) {
+            b.deadLetter(((Sink.Typed) s.deadLetter()).bind(data.codec()));
+        }
+        return b.build();
     }
 
     /** Whether the subscriber takes the cross-instance path: stateful, on a durably shared bus, not opted out. */

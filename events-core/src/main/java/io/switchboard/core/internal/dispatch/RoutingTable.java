@@ -148,14 +148,17 @@ public final class RoutingTable {
             }
             for (SubscriberDispatch s : route.subscribers()) {
                 if (s.replies()) {
-                    out.add(new Match(route.input(), s));
+                    out.add(new Match(route.input(), s, route.dataCheck()));
                 }
             }
         }
     }
 
-    /** A replying subscriber reached through input {@code input}. */
-    public record Match(String input, SubscriberDispatch subscriber) {
+    /**
+     * A replying subscriber reached through input {@code input}, whose schema check ({@code null}: none) the request
+     * must pass before the subscriber sees it.
+     */
+    public record Match(String input, SubscriberDispatch subscriber, Route.DataCheck dataCheck) {
     }
 
     /**

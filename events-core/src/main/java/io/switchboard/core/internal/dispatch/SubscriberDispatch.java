@@ -140,6 +140,44 @@ public abstract class SubscriberDispatch {
     }
 
     /**
+     * Where events whose data failed their input's schema go (set once before installation, like {@link #hop}); with
+     * none, such events are only logged.
+     */
+    private io.switchboard.core.internal.delivery.Rejections rejections;
+
+    /** Dead-letters events refused by an input's schema through {@code rejections}; before installation only. */
+    public void rejectInvalidDataThrough(io.switchboard.core.internal.delivery.Rejections rejections) {
+        this.rejections = rejections;
+    }
+
+    /**
+     * An event that passed the filter of {@code input} but whose data the input's schema refused: it never reaches the
+     * gate or the sink, only the dead letter. The event is acknowledged once the dead letter was handed over.
+     */
+    final Tracker reject(String input, CloudEvent event, io.switchboard.api.InvalidDataException why, Tracker tracker) {
+        counters.received.increment();
+        io.switchboard.core.internal.delivery.Rejections r = rejections;
+        if (r == null) {
+            counters.failed.increment();
+            log.warn("subscriber '{}' of trigger '{}': event {} of input '{}' is refused: {}", subscriber, trigger,
+                    event.getId(), input, why.getMessage());
+            return tracker;
+        }
+        CompletableFuture<Void> stage = r.reject(input, event, why);
+        if (stage.isDone() && !stage.isCompletedExceptionally()) {
+            return tracker;
+        }
+        Tracker t = tracker == null ? new Tracker(event) : tracker;
+        t.add();
+        outstanding.increment();
+        stage.whenComplete((ok, failure) -> {
+            finished();
+            t.done(failure);
+        });
+        return t;
+    }
+
+    /**
      * Offers an event that passed the filter of {@code input}. Returns the tracker to use for the rest of this event
      * (created here if this subscriber left asynchronous work behind), or {@code tracker} unchanged.
      */

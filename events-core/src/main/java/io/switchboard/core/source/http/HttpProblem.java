@@ -3,7 +3,11 @@ package io.switchboard.core.source.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.switchboard.api.InvalidDataException;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +24,7 @@ final class HttpProblem extends Exception {
     final String slug;
     final String title;
     final Map<String, String> headers = new LinkedHashMap<>();
+    private List<InvalidDataException.Violation> violations = List.of();
 
     private HttpProblem(int status, String slug, String title, String detail) {
         super(detail, null, false, false);
@@ -41,6 +46,12 @@ final class HttpProblem extends Exception {
         return this;
     }
 
+    /** Adds the {@code violations} member: where and why the data is invalid. */
+    HttpProblem violations(List<InvalidDataException.Violation> list) {
+        violations = List.copyOf(list);
+        return this;
+    }
+
     /** The problem type URI: {@code urn:switchboard:problem:<slug>}. */
     String type() {
         return "urn:switchboard:problem:" + slug;
@@ -53,6 +64,13 @@ final class HttpProblem extends Exception {
         body.put("status", status);
         body.put("detail", getMessage());
         body.put("instance", instance);
+        if (!violations.isEmpty()) {
+            List<Map<String, String>> list = new ArrayList<>();
+            for (InvalidDataException.Violation v : violations) {
+                list.add(Map.of("path", v.path(), "message", v.message()));
+            }
+            body.put("violations", list);
+        }
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

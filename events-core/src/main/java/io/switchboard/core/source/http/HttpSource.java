@@ -235,7 +235,8 @@ public final class HttpSource implements EventSource {
     record Settings(String name, String host, int port, long maxBodySize, int maxBatchEvents, Duration requestTimeout,
                     Duration retryAfter, Duration shutdownGrace, String bearerToken, byte[] hmacSecret,
                     String signatureHeader, int callbackAttempts, Duration callbackBackoff, Duration callbackMaxBackoff,
-                    Duration callbackTimeout, CallbackAllowlist callbackAllowlist, Duration readTimeout) {
+                    Duration callbackTimeout, CallbackAllowlist callbackAllowlist, Duration readTimeout,
+                    RouteSchemas schemas) {
         Authenticator authenticator() {
             return new Authenticator(bearerToken, hmacSecret, signatureHeader);
         }
@@ -261,6 +262,7 @@ public final class HttpSource implements EventSource {
         private Duration callbackTimeout = Duration.ofSeconds(10);
         private final List<String> callbackOrigins = new ArrayList<>();
         private Executor executor;
+        private final Map<String, io.switchboard.api.JsonSchema> schemas = new java.util.LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = SourceNames.check(name);
@@ -407,6 +409,26 @@ public final class HttpSource implements EventSource {
         }
 
         /**
+         * Requires the data of every event a route receives to satisfy {@code schema} (a JSON Schema, compiled when
+         * the source is built). A request with an event whose data does not validate is answered 400
+         * {@code application/problem+json} with a {@code violations} list ({@code path}, {@code message}), and none
+         * of its events is published.
+         *
+         * @param path the route: {@code /}, {@code /apis/events}, {@code /function/{trigger}} or
+         *             {@code /async-function/{trigger}} (with the trigger's name)
+         * @throws ConfigurationException if {@code path} is not such a route or already has a schema
+         */
+        public Builder schema(String path, io.switchboard.api.JsonSchema schema) {
+            Objects.requireNonNull(schema, "schema");
+            RouteSchemas.checkPath(name, path);
+            if (schemas.putIfAbsent(path, schema) != null) {
+                throw new ConfigurationException("HTTP source '" + name + "' route " + path + " already has a schema ("
+                        + schemas.get(path) + "): set it once");
+            }
+            return this;
+        }
+
+        /**
          * Handle requests on this executor instead of the default (virtual threads, or a bounded pool on Java 17).
          * The caller owns it and shuts it down after closing the source.
          */
@@ -418,7 +440,8 @@ public final class HttpSource implements EventSource {
         public HttpSource build() {
             return new HttpSource(new Settings(name, host, port, maxBodySize, maxBatchEvents, requestTimeout, retryAfter,
                     shutdownGrace, bearerToken, hmacSecret, signatureHeader, callbackAttempts, callbackBackoff,
-                    callbackMaxBackoff, callbackTimeout, CallbackAllowlist.of(name, callbackOrigins), readTimeout), executor);
+                    callbackMaxBackoff, callbackTimeout, CallbackAllowlist.of(name, callbackOrigins), readTimeout,
+                    RouteSchemas.compile(name, schemas, maxBodySize)), executor);
         }
 
         private Duration positive(String what, Duration d) {

@@ -218,11 +218,15 @@ final class IngressHandler implements HttpHandler {
     }
 
     private void cloudEvents(HttpExchange exchange, byte[] body) throws HttpProblem {
-        emitAll(exchange, decoder.cloudEvents(exchange.getRequestHeaders(), body));
+        List<CloudEvent> events = decoder.cloudEvents(exchange.getRequestHeaders(), body);
+        settings.schemas().check("/", events);
+        emitAll(exchange, events);
     }
 
     private void webhook(HttpExchange exchange, byte[] body) throws HttpProblem {
-        emitAll(exchange, List.of(decoder.webhook(exchange.getRequestHeaders(), body, context.scheduler().now(), true)));
+        List<CloudEvent> events = List.of(decoder.webhook(exchange.getRequestHeaders(), body, context.scheduler().now(), true));
+        settings.schemas().check("/apis/events", events);
+        emitAll(exchange, events);
     }
 
     /** Answers 202 once the bus accepted every event; 503 with Retry-After if it refused any. */
@@ -277,6 +281,7 @@ final class IngressHandler implements HttpHandler {
     private void invoke(HttpExchange exchange, byte[] body, String trigger) throws HttpProblem {
         CloudEvent event = TraceHeaders.adopt(exchange.getRequestHeaders(),
                 decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now()));
+        settings.schemas().check("/function/" + trigger, List.of(event));
         request(trigger, event).whenCompleteAsync((reply, failure) -> {
             if (reply == null && (failure == null || isNoReply(failure))) {
                 send(exchange, 204, null); // the handler ran and returned no event, like a void function
@@ -294,6 +299,7 @@ final class IngressHandler implements HttpHandler {
         URI callbackUrl = callbackUrl(callback);
         CloudEvent event = TraceHeaders.adopt(exchange.getRequestHeaders(),
                 decoder.invocation(exchange.getRequestHeaders(), body, context.scheduler().now()));
+        settings.schemas().check("/async-function/" + trigger, List.of(event));
         String callId = event.getId();
         request(trigger, event).whenCompleteAsync((reply, failure) -> {
             Map<String, String> headers = new LinkedHashMap<>();
@@ -364,6 +370,10 @@ final class IngressHandler implements HttpHandler {
                 case HANDLER_FAILED -> HttpProblem.of(500, "handler-failed", "Handler failed", "the handler of trigger '"
                         + trigger + "' failed: " + rf.getMessage());
                 case NO_REPLY -> throw new IllegalStateException("NO_REPLY is answered with 204, not a problem");
+                case INVALID_DATA -> HttpProblem.of(400, "invalid-data", "Invalid event data", "trigger '" + trigger
+                        + "' refused the event's data: " + rf.getMessage()).violations(
+                        rf.getCause() instanceof io.switchboard.api.InvalidDataException invalid
+                                ? invalid.violations() : List.of());
             };
         }
         if (cause instanceof PublishRejectedException) {
