@@ -842,7 +842,8 @@ public final class Switchboard implements AutoCloseable {
         public Builder configuration(java.nio.file.Path file) {
             Objects.requireNonNull(file, "file");
             try {
-                configFiles.add(new ConfigBinder.File(file.toString(), java.nio.file.Files.readString(file)));
+                configFiles.add(new ConfigBinder.File(file.toString(), java.nio.file.Files.readString(file),
+                        file.toAbsolutePath().getParent()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read configuration file " + file + ": " + e.getMessage()
                         + " — check the path and its permissions", e);
@@ -1156,7 +1157,8 @@ public final class Switchboard implements AutoCloseable {
                 ConfigBinder.Result config = null;
                 if (!configFiles.isEmpty()) {
                     config = ConfigBinder.read(configFiles, new ConfigBinder.Context(environment, Map.copyOf(handlers),
-                            sourceTypes, Set.copyOf(busSpecs.keySet())));
+                            sourceTypes, Set.copyOf(busSpecs.keySet()), new ConfigBinder.BuilderData(dataFilters,
+                            dataMaxBytes != -1, Set.copyOf(schemas.keySet()))));
                     if (config.problems().isEmpty()) {
                         Scheduler busTime = time;
                         config.create((namespace, type, settings) -> {
@@ -1257,8 +1259,15 @@ public final class Switchboard implements AutoCloseable {
                 }
                 Observation observation = new Observation(observers);
                 httpSinks = new HttpSinks("switchboard", time);
-                DataSupport data = new DataSupport(dataFilters, dataMaxBytes, dataMaxDepth, objectMapper, schemas,
-                        errors);
+                // the files' data settings join the builder's (conflicts were reported where the file sets them)
+                boolean filtersOn = dataFilters || (config != null && config.dataFilters());
+                boolean fileLimits = config != null && config.dataMaxBytes() != -1;
+                Map<String, io.switchboard.api.JsonSchema> named = new LinkedHashMap<>(schemas);
+                if (config != null) {
+                    named.putAll(config.schemas());
+                }
+                DataSupport data = new DataSupport(filtersOn, fileLimits ? config.dataMaxBytes() : dataMaxBytes,
+                        fileLimits ? config.dataMaxDepth() : dataMaxDepth, objectMapper, named, errors);
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
                         observation, httpSinks, data);
                 List<Registration> registrations = new ArrayList<>();
