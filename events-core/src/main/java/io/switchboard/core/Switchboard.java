@@ -853,9 +853,19 @@ public final class Switchboard implements AutoCloseable {
 
         /**
          * Adds a configuration read from {@code reader} (read fully now, not closed), named {@code sourceName} in
-         * problems; otherwise as {@link #configuration(java.nio.file.Path)}.
+         * problems; otherwise as {@link #configuration(java.nio.file.Path)}. Relative {@code file:} paths in it (JSON
+         * Schemas) resolve against the working directory.
          */
         public Builder configuration(java.io.Reader reader, String sourceName) {
+            return configuration(reader, sourceName, null);
+        }
+
+        /**
+         * As {@link #configuration(java.io.Reader, String)}, with relative {@code file:} paths in it resolved against
+         * {@code baseDirectory} (the directory the configuration came from), or the working directory when
+         * {@code null}.
+         */
+        public Builder configuration(java.io.Reader reader, String sourceName, java.nio.file.Path baseDirectory) {
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(sourceName, "sourceName");
             StringBuilder text = new StringBuilder();
@@ -868,7 +878,8 @@ public final class Switchboard implements AutoCloseable {
                 throw new java.io.UncheckedIOException("cannot read configuration " + sourceName + ": "
                         + e.getMessage(), e);
             }
-            configFiles.add(new ConfigBinder.File(sourceName, text.toString()));
+            configFiles.add(new ConfigBinder.File(sourceName, text.toString(),
+                    baseDirectory == null ? null : baseDirectory.toAbsolutePath()));
             return this;
         }
 

@@ -176,7 +176,7 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
         }
         if (parts.configFile() != null) {
             ConfigFile file = parts.configFile();
-            steps.add(b -> b.configuration(new StringReader(file.text()), file.location()));
+            steps.add(b -> b.configuration(new StringReader(file.text()), file.location(), file.base()));
         }
         return new SwitchboardRoutes(steps, handlers, model);
     }
