@@ -725,6 +725,10 @@ public final class ConfigBinder {
                     }
                     continue;
                 }
+                if (f.type() == Kinds.Type.SCHEMAS) {
+                    routeSchemas(t, what, config, keyNodes);
+                    continue;
+                }
                 String v = value(t.getValueNode(), f.type(), f.name());
                 if (v == null) {
                     continue;
@@ -756,6 +760,34 @@ public final class ConfigBinder {
                 }
             }
             return y.problems.size() == before ? config : null;
+        }
+
+        /**
+         * An HTTP event's {@code schemas: {<route>: {file|resource|json: ...}}} as the provider's
+         * {@code schema.<route>.<form>} keys; files become absolute paths, so they resolve against this file's
+         * directory whatever the working directory.
+         */
+        private void routeSchemas(NodeTuple entry, String what, Map<String, String> config, Map<String, Node> keyNodes) {
+            for (NodeTuple r : named(entry, "schemas of " + what, "a route")) {
+                String route = y.key(r);
+                if (route == null) {
+                    continue;
+                }
+                io.switchboard.api.JsonSchema spec = schema(r.getValueNode(), "schema of route '" + route + "' of "
+                        + what, false);
+                if (spec == null) {
+                    continue;
+                }
+                String key = "schema." + route + "." + switch (spec.kind()) {
+                    case FILE -> "file";
+                    case RESOURCE -> "resource";
+                    default -> "json";
+                };
+                config.put(key, spec.kind() == io.switchboard.api.JsonSchema.Kind.TEXT ? spec.text()
+                        : spec.kind() == io.switchboard.api.JsonSchema.Kind.FILE
+                        ? java.nio.file.Path.of(spec.location()).toAbsolutePath().toString() : spec.location());
+                keyNodes.put(key, r.getKeyNode());
+            }
         }
 
         /** Fields that become several provider keys, or one key from several fields (Kafka SASL, Redis URI). */
