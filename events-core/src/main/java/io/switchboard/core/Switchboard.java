@@ -842,7 +842,8 @@ public final class Switchboard implements AutoCloseable {
         public Builder configuration(java.nio.file.Path file) {
             Objects.requireNonNull(file, "file");
             try {
-                configFiles.add(new ConfigBinder.File(file.toString(), java.nio.file.Files.readString(file)));
+                configFiles.add(new ConfigBinder.File(file.toString(), java.nio.file.Files.readString(file),
+                        file.toAbsolutePath().getParent()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read configuration file " + file + ": " + e.getMessage()
                         + " — check the path and its permissions", e);
@@ -852,9 +853,19 @@ public final class Switchboard implements AutoCloseable {
 
         /**
          * Adds a configuration read from {@code reader} (read fully now, not closed), named {@code sourceName} in
-         * problems; otherwise as {@link #configuration(java.nio.file.Path)}.
+         * problems; otherwise as {@link #configuration(java.nio.file.Path)}. Relative {@code file:} paths in it (JSON
+         * Schemas) resolve against the working directory.
          */
         public Builder configuration(java.io.Reader reader, String sourceName) {
+            return configuration(reader, sourceName, null);
+        }
+
+        /**
+         * As {@link #configuration(java.io.Reader, String)}, with relative {@code file:} paths in it resolved against
+         * {@code baseDirectory} (the directory the configuration came from), or the working directory when
+         * {@code null}.
+         */
+        public Builder configuration(java.io.Reader reader, String sourceName, java.nio.file.Path baseDirectory) {
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(sourceName, "sourceName");
             StringBuilder text = new StringBuilder();
@@ -867,7 +878,8 @@ public final class Switchboard implements AutoCloseable {
                 throw new java.io.UncheckedIOException("cannot read configuration " + sourceName + ": "
                         + e.getMessage(), e);
             }
-            configFiles.add(new ConfigBinder.File(sourceName, text.toString()));
+            configFiles.add(new ConfigBinder.File(sourceName, text.toString(),
+                    baseDirectory == null ? null : baseDirectory.toAbsolutePath()));
             return this;
         }
 
@@ -1156,7 +1168,8 @@ public final class Switchboard implements AutoCloseable {
                 ConfigBinder.Result config = null;
                 if (!configFiles.isEmpty()) {
                     config = ConfigBinder.read(configFiles, new ConfigBinder.Context(environment, Map.copyOf(handlers),
-                            sourceTypes, Set.copyOf(busSpecs.keySet())));
+                            sourceTypes, Set.copyOf(busSpecs.keySet()), new ConfigBinder.BuilderData(dataFilters,
+                            dataMaxBytes != -1, Set.copyOf(schemas.keySet()))));
                     if (config.problems().isEmpty()) {
                         Scheduler busTime = time;
                         config.create((namespace, type, settings) -> {
@@ -1257,8 +1270,15 @@ public final class Switchboard implements AutoCloseable {
                 }
                 Observation observation = new Observation(observers);
                 httpSinks = new HttpSinks("switchboard", time);
-                DataSupport data = new DataSupport(dataFilters, dataMaxBytes, dataMaxDepth, objectMapper, schemas,
-                        errors);
+                // the files' data settings join the builder's (conflicts were reported where the file sets them)
+                boolean filtersOn = dataFilters || (config != null && config.dataFilters());
+                boolean fileLimits = config != null && config.dataMaxBytes() != -1;
+                Map<String, io.switchboard.api.JsonSchema> named = new LinkedHashMap<>(schemas);
+                if (config != null) {
+                    named.putAll(config.schemas());
+                }
+                DataSupport data = new DataSupport(filtersOn, fileLimits ? config.dataMaxBytes() : dataMaxBytes,
+                        fileLimits ? config.dataMaxDepth() : dataMaxDepth, objectMapper, named, errors);
                 TriggerAssembler assembler = new TriggerAssembler(buses, sources::keySet, time, exec, group, reparkAfter,
                         observation, httpSinks, data);
                 List<Registration> registrations = new ArrayList<>();

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
  *
  * @param location the location as configured (it names the file in problems)
  * @param text     its content
+ * @param base     the directory of a file on the file system, against which the file's relative paths (JSON
+ *                 Schema files) resolve; {@code null} for a classpath resource (the working directory applies)
  */
-record ConfigFile(String location, String text) {
+record ConfigFile(String location, String text, java.nio.file.Path base) {
 
     /** Reads {@code location} through Spring's resource loading (classpath:, file:, or a plain path). */
     static ConfigFile read(String location, ResourceLoader resources) {
@@ -28,7 +30,9 @@ record ConfigFile(String location, String text) {
                     + " give a classpath: or file: location of a switchboard.yaml, e.g. classpath:/switchboard.yaml");
         }
         try {
-            return new ConfigFile(location.trim(), resource.getContentAsString(StandardCharsets.UTF_8));
+            java.nio.file.Path base = resource.isFile() ? resource.getFile().toPath().toAbsolutePath().getParent()
+                    : null;
+            return new ConfigFile(location.trim(), resource.getContentAsString(StandardCharsets.UTF_8), base);
         } catch (IOException e) {
             throw new ConfigurationException("switchboard.config-file '" + location + "' cannot be read: "
                     + e.getMessage() + " — check the file and its permissions", e);

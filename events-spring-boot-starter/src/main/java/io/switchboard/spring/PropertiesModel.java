@@ -49,11 +49,14 @@ final class PropertiesModel {
             "capacity", "maxDeliveries", "redeliveryBackoff", "topicPrefix", "encoding", "subjectPrefix", "keyPrefix",
             "shards",
             // kinds
-            "memory", "kafka", "nats", "redis", "cron", "timer", "http");
+            "memory", "kafka", "nats", "redis", "cron", "timer", "http",
+            // event data: settings, named schemas, input schemas
+            "schemas", "filters", "maxBytes", "maxDepth", "schema", "file", "resource", "json", "byDataschema");
 
     /** The model's top-level keys and the {@link SwitchboardProperties} property each comes from. */
     static final Map<String, String> ROOTS = Map.of("clusterEventBus", "cluster-event-bus", "eventBuses",
-            "event-buses", "eventSources", "event-sources", "triggers", "triggers");
+            "event-buses", "eventSources", "event-sources", "triggers", "triggers", "data", "data", "schemas",
+            "schemas");
 
     private final String text;
     private final List<String> linePaths;

@@ -74,10 +74,20 @@ public class SwitchboardProperties {
 
     /**
      * Triggers, as in switchboard.yaml's triggers: trigger name, then eventBus, inputs (name: eventSource, event,
-     * filter) and a list of subscribers (name, condition, sink: {handler: <bean handler name>} or {topic: ...},
+     * filter, schema) and a list of subscribers (name, condition, sink: {handler: <bean handler name>} or {topic: ...},
      * correlateBy, within, delivery, deadLetterSink, ...).
      */
     private Map<String, Object> triggers = new LinkedHashMap<>();
+
+    /** Event-data settings, as in switchboard.yaml's data: payload filters and the bounds on parsed data. */
+    private final Data data = new Data();
+
+    /**
+     * Named JSON Schemas, as in switchboard.yaml's schemas: the dataschema URI (in brackets, since it contains dots:
+     * switchboard.schemas[https://example.com/order.json].file=...), then one of file, resource or json (JSON text).
+     * Inputs select them with schema: byDataschema.
+     */
+    private Map<String, Object> schemas = new LinkedHashMap<>();
 
     /** Meters (with events-micrometer and a MeterRegistry bean). */
     private final Metrics metrics = new Metrics();
@@ -161,12 +171,75 @@ public class SwitchboardProperties {
         this.triggers = triggers;
     }
 
+    public Data getData() {
+        return data;
+    }
+
+    public Map<String, Object> getSchemas() {
+        return schemas;
+    }
+
+    public void setSchemas(Map<String, Object> schemas) {
+        this.schemas = schemas;
+    }
+
     public Metrics getMetrics() {
         return metrics;
     }
 
     public Tracing getTracing() {
         return tracing;
+    }
+
+    /** Event-data settings (docs/data.md); rendered into the same loader as switchboard.yaml's data. */
+    public static class Data {
+        /** Whether input filters may read the event's data (data.total > 100); off unless set. */
+        private Boolean filters;
+
+        /** Data longer than this many bytes is not parsed (default 1048576). */
+        private Integer maxBytes;
+
+        /** Data nested deeper than this is not parsed (1 to 1000, default 64). */
+        private Integer maxDepth;
+
+        public Boolean getFilters() {
+            return filters;
+        }
+
+        public void setFilters(Boolean filters) {
+            this.filters = filters;
+        }
+
+        public Integer getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(Integer maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        public Integer getMaxDepth() {
+            return maxDepth;
+        }
+
+        public void setMaxDepth(Integer maxDepth) {
+            this.maxDepth = maxDepth;
+        }
+
+        /** The settings made, as the loader's data keys (empty when none). */
+        Map<String, Object> model() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (filters != null) {
+                m.put("filters", filters.toString());
+            }
+            if (maxBytes != null) {
+                m.put("maxBytes", maxBytes.toString());
+            }
+            if (maxDepth != null) {
+                m.put("maxDepth", maxDepth.toString());
+            }
+            return m;
+        }
     }
 
     /** Where the runtime starts and stops among the context's lifecycle beans. */

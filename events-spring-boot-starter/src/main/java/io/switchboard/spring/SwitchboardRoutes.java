@@ -167,6 +167,8 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
         roots.put("eventBuses", namedBuses);
         roots.put("eventSources", props.getEventSources());
         roots.put("triggers", props.getTriggers());
+        roots.put("data", props.getData().model());
+        roots.put("schemas", props.getSchemas());
         PropertiesModel model = PropertiesModel.of(roots);
         if (!model.isEmpty()) {
             String text = model.text();
@@ -174,7 +176,7 @@ public final class SwitchboardRoutes implements Consumer<Switchboard.Builder> {
         }
         if (parts.configFile() != null) {
             ConfigFile file = parts.configFile();
-            steps.add(b -> b.configuration(new StringReader(file.text()), file.location()));
+            steps.add(b -> b.configuration(new StringReader(file.text()), file.location(), file.base()));
         }
         return new SwitchboardRoutes(steps, handlers, model);
     }

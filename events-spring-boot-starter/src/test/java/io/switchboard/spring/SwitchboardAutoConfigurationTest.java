@@ -147,6 +147,36 @@ class SwitchboardAutoConfigurationTest {
     }
 
     @Test
+    void dataPropertiesEnablePayloadFiltersAndInputSchemasDeadLetterInvalidData() {
+        runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
+                "switchboard.data.filters=true",
+                "switchboard.data.max-depth=16",
+                // (TestPropertyValues, like .properties files, splits at the first ':', so this URI has none)
+                "switchboard.schemas[/schemas/order.v1.json].json={\"type\": \"object\","
+                        + " \"required\": [\"id\", \"amount\"], \"properties\": {\"id\": {\"type\": \"string\"}}}",
+                "switchboard.triggers.orders.inputs.created.event-source=app",
+                "switchboard.triggers.orders.inputs.created.filter=type = 'order.created' AND data.amount > 1",
+                "switchboard.triggers.orders.inputs.created.schema=byDataschema",
+                "switchboard.triggers.orders.subscribers[0].name=ship",
+                "switchboard.triggers.orders.subscribers[0].sink.handler=ship").run(context -> {
+            assertThat(context).hasNotFailed();
+            Switchboard sb = context.getBean(Switchboard.class);
+            String schema = "/schemas/order.v1.json";
+            sb.publish(Events.event("order.created").id("small").dataschema(schema)
+                    .data("{\"id\": \"small\", \"amount\": 1}").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("order.created").id("bad").dataschema(schema)
+                    .data("{\"id\": 7, \"amount\": 3}").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("order.created").id("good").dataschema(schema)
+                    .data("{\"id\": \"good\", \"amount\": 3}").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    sb.runtime().stats("orders", "ship").deadLettered() == 1);
+            Shipping shipping = context.getBean(Shipping.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> shipping.calls.size() == 2);
+            assertThat(shipping.calls).containsExactly(new Order("good", 3), "good");
+        });
+    }
+
+    @Test
     void aMethodReturningACloudEventAnswersRequests() {
         runner.withUserConfiguration(ShippingConfig.class).withPropertyValues(
                 "switchboard.triggers.quotes.inputs.ask.event-source=app",

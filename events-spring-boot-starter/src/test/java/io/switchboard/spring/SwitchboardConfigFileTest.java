@@ -4,9 +4,12 @@ import io.switchboard.api.EventHandler;
 import io.switchboard.core.Switchboard;
 import io.switchboard.test.Events;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +36,35 @@ class SwitchboardConfigFileTest {
             sb.publish(Events.event("user.audited").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(5)).until(() -> !audited.isEmpty());
             assertThat(sb.runtime().stats("audit", "log").received()).isEqualTo(1);
+            assertThat(audited).containsExactly("user.audited");
+        });
+    }
+
+    @Test
+    void aConfigFileOnTheFileSystemFindsItsSchemaFilesBesideIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("audit.schema.json"), "{\"type\": \"object\", \"required\": [\"user\"]}");
+        Path file = dir.resolve("switchboard.yaml");
+        Files.writeString(file, """
+                triggers:
+                  audit:
+                    inputs:
+                      any:
+                        eventSource: app
+                        filter: "type = 'user.audited'"
+                        schema: {file: audit.schema.json}
+                    subscribers:
+                      - name: log
+                        sink: {handler: audit}
+                """);
+        runner.withPropertyValues("switchboard.config-file=" + file.toUri()).run(context -> {
+            assertThat(context).hasNotFailed();
+            Switchboard sb = context.getBean(Switchboard.class);
+            sb.publish(Events.event("user.audited").data("{\"who\": 1}").build()).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            sb.publish(Events.event("user.audited").data("{\"user\": \"u-1\"}").build()).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> sb.runtime().stats("audit", "log").delivered() == 1
+                    && sb.runtime().stats("audit", "log").deadLettered() == 1);
             assertThat(audited).containsExactly("user.audited");
         });
     }

@@ -6,9 +6,12 @@ import io.switchboard.api.Sink;
 import io.switchboard.core.Switchboard;
 import io.switchboard.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.StringReader;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -188,6 +191,105 @@ class ConfigurationFileTest {
                 .build()) {
             assertThat(replaced).contains("orders:kafka");
             assertThat(sb.runtime().buses()).containsEntry("orders", "memory");
+        }
+    }
+
+    private static CloudEvent order(String id, String data, String dataschema) {
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withType("order.created").withSource(URI.create("/shop"))
+                .withSubject("o").withData("application/json", data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return dataschema == null ? b.build() : b.withDataSchema(URI.create(dataschema)).build();
+    }
+
+    @Test
+    void aFileRoutesOnTheDataAndDeadLettersEventsThatFailTheInputSchemaFileBesideIt(@TempDir Path dir)
+            throws java.io.IOException {
+        Files.writeString(dir.resolve("order.schema.json"), """
+                {"type": "object", "required": ["total", "currency"],
+                 "properties": {"total": {"type": "number"}, "currency": {"enum": ["EUR"]}}}
+                """);
+        Path file = dir.resolve("switchboard.yaml");
+        Files.writeString(file, """
+                data:
+                  filters: true
+                triggers:
+                  large:
+                    inputs:
+                      order:
+                        eventSource: app
+                        filter: "type = 'order.created' AND data.total > 100"
+                        schema: {file: order.schema.json}
+                    subscribers:
+                      - sink: {handler: ship}
+                        deadLetterSink: {handler: dead}
+                """);
+        List<CloudEvent> shipped = new CopyOnWriteArrayList<>();
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        // run from elsewhere: the schema is found beside the file, not in the working directory
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(file)
+                .handler("ship", shipped::add)
+                .handler("dead", dead::add)
+                .build().start()) {
+            sb.publish(order("small", "{\"total\": 5, \"currency\": \"EUR\"}", null)).toCompletableFuture().join();
+            sb.publish(order("bad", "{\"total\": 500, \"currency\": \"GBP\"}", null)).toCompletableFuture().join();
+            sb.publish(order("good", "{\"total\": 500, \"currency\": \"EUR\"}", null)).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shipped.size() == 1 && dead.size() == 1);
+            assertThat(shipped).extracting(CloudEvent::getId).containsExactly("good");
+            assertThat(dead).extracting(CloudEvent::getId).containsExactly("bad");
+            assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("schemavalidation");
+        }
+    }
+
+    @Test
+    void namedSchemasOfTheFileAreSelectedByTheEventsDataschema() {
+        String yaml = """
+                schemas:
+                  "https://example.com/order.v1.json":
+                    json: {type: object, required: [id]}
+                triggers:
+                  orders:
+                    inputs:
+                      order: {eventSource: app, filter: "type = 'order.created'", schema: byDataschema}
+                    subscribers:
+                      - sink: {handler: ship}
+                        deadLetterSink: {handler: dead}
+                """;
+        List<CloudEvent> shipped = new CopyOnWriteArrayList<>();
+        List<CloudEvent> dead = new CopyOnWriteArrayList<>();
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(new StringReader(yaml), "switchboard.yaml")
+                .handler("ship", shipped::add)
+                .handler("dead", dead::add)
+                .build().start()) {
+            String v1 = "https://example.com/order.v1.json";
+            sb.publish(order("without-id", "{\"total\": 1}", v1)).toCompletableFuture().join();
+            sb.publish(order("with-id", "{\"id\": \"o-1\"}", v1)).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shipped.size() == 1 && dead.size() == 1);
+            assertThat(shipped).extracting(CloudEvent::getId).containsExactly("with-id");
+            assertThat(dead).extracting(CloudEvent::getId).containsExactly("without-id");
+            assertThat(dead.get(0).getExtension("dlreason")).isEqualTo("schemavalidation");
+        }
+    }
+
+    @Test
+    void dataFiltersEnabledInCodeServeTheFilesFilters() {
+        String yaml = """
+                triggers:
+                  large:
+                    inputs:
+                      order: {eventSource: app, filter: "data.total > 100"}
+                    subscribers: [{sink: {handler: ship}}]
+                """;
+        List<CloudEvent> shipped = new CopyOnWriteArrayList<>();
+        try (Switchboard sb = Switchboard.builder()
+                .configuration(new StringReader(yaml), "switchboard.yaml")
+                .dataFilters()
+                .handler("ship", shipped::add)
+                .build().start()) {
+            sb.publish(order("small", "{\"total\": 5}", null)).toCompletableFuture().join();
+            sb.publish(order("large", "{\"total\": 500}", null)).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> shipped.size() == 1);
+            assertThat(shipped).extracting(CloudEvent::getId).containsExactly("large");
         }
     }
 }

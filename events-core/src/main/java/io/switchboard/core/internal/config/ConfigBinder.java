@@ -46,8 +46,17 @@ import java.util.regex.Pattern;
  */
 public final class ConfigBinder {
 
-    /** A configuration file's name (as shown in problems) and text. */
-    public record File(String name, String text) {
+    /**
+     * A configuration file's name (as shown in problems) and text.
+     *
+     * @param base the directory relative {@code file:} paths resolve against (the file's own directory), or
+     *             {@code null} for the working directory
+     */
+    public record File(String name, String text, java.nio.file.Path base) {
+        /** A configuration whose relative paths resolve against the working directory. */
+        public File(String name, String text) {
+            this(name, text, null);
+        }
     }
 
     /** Creates a bus of a type for a namespace (the runtime's replacement hook and ownership apply). */
@@ -64,16 +73,38 @@ public final class ConfigBinder {
      * @param handlers       handler sinks bound in code, by name
      * @param sourceTypes    source providers by type
      * @param builderBuses   bus namespaces declared by builder calls
+     * @param builderData    the event-data settings made by builder calls
      */
     public record Context(Function<String, String> env, Map<String, Sink> handlers,
-                          Map<String, EventSourceProvider> sourceTypes, Set<String> builderBuses) {
+                          Map<String, EventSourceProvider> sourceTypes, Set<String> builderBuses,
+                          BuilderData builderData) {
+        /** A context without event-data settings made in code. */
+        public Context(Function<String, String> env, Map<String, Sink> handlers,
+                       Map<String, EventSourceProvider> sourceTypes, Set<String> builderBuses) {
+            this(env, handlers, sourceTypes, builderBuses, new BuilderData(false, false, Set.of()));
+        }
+    }
+
+    /**
+     * The event-data settings made in code, which the files' {@code data} and {@code schemas} join.
+     *
+     * @param filters    whether {@code dataFilters()} was called
+     * @param limits     whether {@code dataLimits(...)} was called
+     * @param schemaUris the {@code dataschema} URIs registered with {@code schema(uri, ...)}
+     */
+    public record BuilderData(boolean filters, boolean limits, Set<String> schemaUris) {
     }
 
     // the keys of each level; the JSON Schema is checked against these (ConfigSchemaTest)
-    static final List<String> ROOT = List.of("eventSources", "eventBuses", "clusterEventBus", "triggers");
+    static final List<String> ROOT = List.of("eventSources", "eventBuses", "clusterEventBus", "triggers", "data",
+            "schemas");
+    static final List<String> DATA = List.of("filters", "maxBytes", "maxDepth");
+    static final List<String> SCHEMA = List.of("file", "resource", "json");
+    /** The scalar value of an input's {@code schema} that selects a registered schema by the event's dataschema. */
+    static final String BY_DATASCHEMA = "byDataschema";
     static final List<String> EVENT_SOURCE;
     static final List<String> TRIGGER = List.of("eventBus", "inputs", "subscribers");
-    static final List<String> INPUT = List.of("eventSource", "event", "filter");
+    static final List<String> INPUT = List.of("eventSource", "event", "filter", "schema");
     static final List<String> SUBSCRIBER = List.of("name", "condition", "sink", "deadLetterSink", "topic",
             "deadLetterTopic", "correlateBy", "within", "resetOn", "maxKeys", "levelTriggered", "correlateLocally",
             "inline", "orderingKey", "concurrency", "queueCapacity", "whenFull", "blockTimeout", "rateLimit", "batch",
@@ -94,6 +125,9 @@ public final class ConfigBinder {
     }
 
     private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
+    /** Parses filters that read the data, to tell a data path from a mistake; the accessor is never called. */
+    private static final io.switchboard.cesql.CesqlParser WITH_DATA = Cesql.builder().dataFields((event, path) -> null)
+            .build();
 
     private ConfigBinder() {
     }
@@ -102,7 +136,19 @@ public final class ConfigBinder {
     public static Result read(List<File> files, Context ctx) {
         Result result = new Result();
         for (File f : files) {
-            new FileReader(new Yaml(f.name(), result.problems, ctx.env()), ctx, result).read(f.text());
+            new FileReader(new Yaml(f.name(), result.problems, ctx.env()), ctx, result, f.base()).read(f.text());
+        }
+        if (!ctx.builderData().filters() && !result.dataFilters) {
+            for (Place p : result.dataPaths) {
+                p.yaml().problem(p.node(), p.offset(), p.message(), "payload filters are off: enable them with"
+                        + " 'data: {filters: true}' at the top level of the file (or Switchboard.builder().dataFilters())");
+            }
+        }
+        if (result.schemas.isEmpty() && ctx.builderData().schemaUris().isEmpty()) {
+            for (Place p : result.byDataschema) {
+                p.yaml().problem(p.node(), p.offset(), p.message(), "register the schemas under 'schemas:' at the top"
+                        + " level, keyed by their dataschema URI (or with Switchboard.builder().schema(uri, ...))");
+            }
         }
         return result;
     }
@@ -119,6 +165,10 @@ public final class ConfigBinder {
     private record TriggerPlace(Yaml yaml, Node node) {
     }
 
+    /** A problem that depends on all files (and the builder), reported once they are read. */
+    private record Place(Yaml yaml, Node node, int offset, String message) {
+    }
+
     /** What the files declare, checked; {@link #create} makes their buses and sources. */
     public static final class Result {
         private final List<Problem> problems = new ArrayList<>();
@@ -128,6 +178,34 @@ public final class ConfigBinder {
         private final Map<String, TriggerPlace> triggerPlaces = new LinkedHashMap<>();
         private final Map<String, EventBus> buses = new LinkedHashMap<>();
         private final List<EventSource> sources = new ArrayList<>();
+        private final List<Place> dataPaths = new ArrayList<>();
+        private final List<Place> byDataschema = new ArrayList<>();
+        private final Map<String, io.switchboard.api.JsonSchema> schemas = new LinkedHashMap<>();
+        private Node dataAt;
+        private boolean dataFilters;
+        private int dataMaxBytes = -1;
+        private int dataMaxDepth = -1;
+        private io.switchboard.core.internal.data.Schemas compiler;
+
+        /** Whether a file enables payload filters ({@code data.filters: true}). */
+        public boolean dataFilters() {
+            return dataFilters;
+        }
+
+        /** {@code data.maxBytes} of the files, or -1 when not set (the default applies). */
+        public int dataMaxBytes() {
+            return dataMaxBytes;
+        }
+
+        /** {@code data.maxDepth} of the files, or -1 when not set (the default applies). */
+        public int dataMaxDepth() {
+            return dataMaxDepth;
+        }
+
+        /** The named schemas of the files' {@code schemas}, by dataschema URI. */
+        public Map<String, io.switchboard.api.JsonSchema> schemas() {
+            return schemas;
+        }
 
         /** Problems found so far, unsorted. */
         public List<Problem> problems() {
@@ -230,11 +308,13 @@ public final class ConfigBinder {
         private final Set<String> buses = new LinkedHashSet<>();
         /** The handler name the last {@link #sink} call resolved (names a subscriber that has no name of its own). */
         private String lastHandler;
+        private final java.nio.file.Path base;
 
-        FileReader(Yaml y, Context ctx, Result result) {
+        FileReader(Yaml y, Context ctx, Result result, java.nio.file.Path base) {
             this.y = y;
             this.ctx = ctx;
             this.result = result;
+            this.base = base;
         }
 
         void read(String text) {
@@ -248,6 +328,34 @@ public final class ConfigBinder {
             }
             buses.addAll(ctx.builderBuses());
             buses.add("default");
+            NodeTuple data = top.get("data");
+            if (data != null) {
+                data(data);
+            }
+            NodeTuple schemas = top.get("schemas");
+            if (schemas != null) {
+                for (NodeTuple t : named(schemas, "schemas", "a schema")) {
+                    String uri = y.key(t);
+                    if (uri == null) {
+                        continue;
+                    }
+                    if (ctx.builderData().schemaUris().contains(uri)) {
+                        y.problem(t.getKeyNode(), "schema '" + uri + "' is also registered with"
+                                + " Switchboard.builder().schema(\"" + uri + "\", ...)", "register each dataschema once:"
+                                + " in the file or in code");
+                        continue;
+                    }
+                    if (result.schemas.containsKey(uri)) {
+                        y.problem(t.getKeyNode(), "schema '" + uri + "' is registered by another configuration file",
+                                "register each dataschema once");
+                        continue;
+                    }
+                    io.switchboard.api.JsonSchema s = schema(t.getValueNode(), "schema '" + uri + "'", false);
+                    if (s != null) {
+                        result.schemas.put(uri, s);
+                    }
+                }
+            }
             NodeTuple cluster = top.get("clusterEventBus");
             if (cluster != null) {
                 bus("default", cluster.getKeyNode(), cluster.getValueNode());
@@ -285,6 +393,187 @@ public final class ConfigBinder {
                     }
                 }
             }
+        }
+
+        // ---------------------------------------------------------------- event data
+
+        private void data(NodeTuple entry) {
+            Map<String, NodeTuple> f = fields(entry.getValueNode(), DATA, "data", "data");
+            if (f == null) {
+                return;
+            }
+            if (result.dataAt != null) {
+                y.problem(entry.getKeyNode(), "data settings appear in more than one configuration file",
+                        "keep them in one file");
+                return;
+            }
+            result.dataAt = entry.getKeyNode();
+            NodeTuple filters = f.get("filters");
+            if (filters != null) {
+                String v = value(filters.getValueNode(), Kinds.Type.BOOLEAN, "filters");
+                result.dataFilters = "true".equals(v);
+            }
+            NodeTuple bytes = f.get("maxBytes");
+            NodeTuple depth = f.get("maxDepth");
+            if (bytes == null && depth == null) {
+                return;
+            }
+            NodeTuple first = bytes != null ? bytes : depth;
+            if (ctx.builderData().limits()) {
+                y.problem(first.getKeyNode(), "data limits are also set with Switchboard.builder().dataLimits(...)",
+                        "set them in one place: in the file or in code");
+                return;
+            }
+            Integer b = bytes == null ? Integer.valueOf(io.switchboard.core.internal.data.JsonData.DEFAULT_MAX_BYTES)
+                    : intValue(bytes.getValueNode(), "maxBytes");
+            Integer d = depth == null ? Integer.valueOf(io.switchboard.core.internal.data.JsonData.DEFAULT_MAX_DEPTH)
+                    : intValue(depth.getValueNode(), "maxDepth");
+            if (b == null || d == null) {
+                return;
+            }
+            // the builder's checks, so the file and the code accept the same limits
+            int before = y.problems.size();
+            Node at = b < 1 && bytes != null ? bytes.getValueNode() : depth != null ? depth.getValueNode()
+                    : bytes.getValueNode();
+            apply(at, () -> io.switchboard.core.Switchboard.builder().dataLimits(b, d));
+            if (y.problems.size() == before) {
+                result.dataMaxBytes = b;
+                result.dataMaxDepth = d;
+            }
+        }
+
+        /**
+         * A JSON Schema given as {@code {file|resource|json: ...}} (or {@code byDataschema} where allowed), read and
+         * compiled now so that a missing file or an invalid schema is reported at its place.
+         */
+        private io.switchboard.api.JsonSchema schema(Node node, String what, boolean byDataschemaAllowed) {
+            String forms = "file: <path>, resource: <classpath name> or json: <the schema>";
+            if (node instanceof ScalarNode s && !Yaml.isNull(node)) {
+                String v = y.text(s);
+                if (byDataschemaAllowed && BY_DATASCHEMA.equals(v)) {
+                    return io.switchboard.api.JsonSchema.byDataschema();
+                }
+                y.problem(node, what + " must be " + (byDataschemaAllowed ? "'" + BY_DATASCHEMA + "' or " : "")
+                        + "a mapping with one of " + SCHEMA + ", got '" + v + "'", byDataschemaAllowed
+                        ? suggest(v, List.of(BY_DATASCHEMA), "write " + BY_DATASCHEMA + ", or {" + forms + "}")
+                        : "write {" + forms + "}");
+                return null;
+            }
+            int before = y.problems.size();
+            Map<String, NodeTuple> f = fields(node, SCHEMA, what, what);
+            if (f == null || y.problems.size() != before) {
+                return null;
+            }
+            if (f.size() != 1) {
+                y.problem(f.isEmpty() ? node : new ArrayList<>(f.values()).get(1).getKeyNode(), what + " must have"
+                        + " exactly one of " + SCHEMA + ", found " + (f.isEmpty() ? "none" : f.keySet()),
+                        "keep one: " + forms);
+                return null;
+            }
+            NodeTuple t = f.values().iterator().next();
+            String form = ((ScalarNode) t.getKeyNode()).getValue();
+            Node value = t.getValueNode();
+            io.switchboard.api.JsonSchema spec;
+            String fix;
+            switch (form) {
+                case "file" -> {
+                    String v = str(value, "file");
+                    if (v == null) {
+                        return null;
+                    }
+                    java.nio.file.Path path = java.nio.file.Path.of(v);
+                    if (!path.isAbsolute() && base != null) {
+                        path = base.resolve(path);
+                    }
+                    if (!java.nio.file.Files.isRegularFile(path)) {
+                        y.problem(value, "JSON Schema file '" + v + "' of " + what + " does not exist", "check the"
+                                + " path; a relative path is resolved against the configuration file's directory");
+                        return null;
+                    }
+                    spec = io.switchboard.api.JsonSchema.file(path);
+                    fix = "correct the schema in " + v + " (JSON Schema 2020-12 unless it names its $schema)";
+                }
+                case "resource" -> {
+                    String v = str(value, "resource");
+                    if (v == null) {
+                        return null;
+                    }
+                    try {
+                        spec = io.switchboard.api.JsonSchema.resource(v);
+                    } catch (RuntimeException e) {
+                        y.problem(value, what + ": " + e.getMessage(), "write the resource name, e.g."
+                                + " schemas/order.json");
+                        return null;
+                    }
+                    fix = "check the resource name (no leading slash) and the schema in it";
+                }
+                default -> {
+                    String text;
+                    if (value instanceof ScalarNode s && !Yaml.isNull(value)) {
+                        text = y.text(s);
+                    } else if (value instanceof MappingNode) {
+                        text = json(value).toString();
+                    } else {
+                        y.problem(value, "json of " + what + " must be the schema as a mapping or as JSON text, got "
+                                + Yaml.kindOf(value), "write the schema under json:, e.g. json: {type: object}");
+                        return null;
+                    }
+                    spec = io.switchboard.api.JsonSchema.of(text);
+                    fix = "correct the schema (JSON Schema 2020-12 unless it names its $schema)";
+                }
+            }
+            if (result.compiler == null) {
+                result.compiler = new io.switchboard.core.internal.data.Schemas();
+            }
+            try {
+                result.compiler.compile(spec);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                y.problem(value, what + " is not usable: " + (m.startsWith(spec.toString()) ? "it"
+                        + m.substring(spec.toString().length()) : m), fix);
+                return null;
+            }
+            return spec;
+        }
+
+        /** A YAML node as JSON; plain scalars keep the type YAML resolved for them (number, boolean, null). */
+        private com.fasterxml.jackson.databind.JsonNode json(Node node) {
+            var factory = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+            if (node instanceof MappingNode m) {
+                var o = factory.objectNode();
+                for (NodeTuple t : m.getValue()) {
+                    String k = y.key(t);
+                    if (k != null) {
+                        o.set(k, json(t.getValueNode()));
+                    }
+                }
+                return o;
+            }
+            if (node instanceof SequenceNode s) {
+                var a = factory.arrayNode();
+                s.getValue().forEach(n -> a.add(json(n)));
+                return a;
+            }
+            ScalarNode s = (ScalarNode) node;
+            String v = y.text(s);
+            var tag = s.getTag();
+            try {
+                if (tag.equals(org.snakeyaml.engine.v2.nodes.Tag.NULL)) {
+                    return factory.nullNode();
+                }
+                if (tag.equals(org.snakeyaml.engine.v2.nodes.Tag.BOOL)) {
+                    return factory.booleanNode(Boolean.parseBoolean(v));
+                }
+                if (tag.equals(org.snakeyaml.engine.v2.nodes.Tag.INT)) {
+                    return factory.numberNode(new java.math.BigInteger(v));
+                }
+                if (tag.equals(org.snakeyaml.engine.v2.nodes.Tag.FLOAT)) {
+                    return factory.numberNode(new java.math.BigDecimal(v));
+                }
+            } catch (NumberFormatException e) {
+                // a form JSON has no number for (e.g. .inf): keep the text
+            }
+            return factory.textNode(v);
         }
 
         // ---------------------------------------------------------------- buses
@@ -436,6 +725,10 @@ public final class ConfigBinder {
                     }
                     continue;
                 }
+                if (f.type() == Kinds.Type.SCHEMAS) {
+                    routeSchemas(t, what, config, keyNodes);
+                    continue;
+                }
                 String v = value(t.getValueNode(), f.type(), f.name());
                 if (v == null) {
                     continue;
@@ -467,6 +760,34 @@ public final class ConfigBinder {
                 }
             }
             return y.problems.size() == before ? config : null;
+        }
+
+        /**
+         * An HTTP event's {@code schemas: {<route>: {file|resource|json: ...}}} as the provider's
+         * {@code schema.<route>.<form>} keys; files become absolute paths, so they resolve against this file's
+         * directory whatever the working directory.
+         */
+        private void routeSchemas(NodeTuple entry, String what, Map<String, String> config, Map<String, Node> keyNodes) {
+            for (NodeTuple r : named(entry, "schemas of " + what, "a route")) {
+                String route = y.key(r);
+                if (route == null) {
+                    continue;
+                }
+                io.switchboard.api.JsonSchema spec = schema(r.getValueNode(), "schema of route '" + route + "' of "
+                        + what, false);
+                if (spec == null) {
+                    continue;
+                }
+                String key = "schema." + route + "." + switch (spec.kind()) {
+                    case FILE -> "file";
+                    case RESOURCE -> "resource";
+                    default -> "json";
+                };
+                config.put(key, spec.kind() == io.switchboard.api.JsonSchema.Kind.TEXT ? spec.text()
+                        : spec.kind() == io.switchboard.api.JsonSchema.Kind.FILE
+                        ? java.nio.file.Path.of(spec.location()).toAbsolutePath().toString() : spec.location());
+                keyNodes.put(key, r.getKeyNode());
+            }
         }
 
         /** Fields that become several provider keys, or one key from several fields (Kafka SASL, Redis URI). */
@@ -607,12 +928,32 @@ public final class ConfigBinder {
                 filter = str(filterEntry.getValueNode(), "filter");
                 if (filter != null) {
                     try {
-                        Cesql.parse(filter);
+                        WITH_DATA.parse(filter);
+                        try {
+                            Cesql.parse(filter);
+                        } catch (CesqlException e) {
+                            // valid only with payload filters: whether they are on is known once all files are read
+                            result.dataPaths.add(new Place(y, filterEntry.getValueNode(), Math.max(0, e.position() - 4),
+                                    "filter of " + what + " reads the event's data at position "
+                                            + Math.max(0, e.position() - 4)));
+                        }
                     } catch (CesqlException e) {
                         y.problem(filterEntry.getValueNode(), Math.max(0, e.position()), "filter of " + what
                                 + " is not valid CESQL: " + e.getMessage(), "correct the expression (docs/cesql.md)");
                         filter = null;
                     }
+                }
+            }
+            io.switchboard.api.JsonSchema schema = null;
+            NodeTuple schemaEntry = fields.get("schema");
+            if (schemaEntry != null) {
+                schema = schema(schemaEntry.getValueNode(), "schema of " + what, true);
+                if (schema == null) {
+                    return null;
+                }
+                if (schema.kind() == io.switchboard.api.JsonSchema.Kind.BY_DATASCHEMA) {
+                    result.byDataschema.add(new Place(y, schemaEntry.getValueNode(), 0, "schema of " + what
+                            + " selects a registered schema by the event's dataschema, but no schema is registered"));
                 }
             }
             if (es == null) {
@@ -661,7 +1002,8 @@ public final class ConfigBinder {
             if (filterEntry != null && filter == null) {
                 return null;
             }
-            return TriggerInput.of(input, source, filter);
+            TriggerInput ti = TriggerInput.of(input, source, filter);
+            return schema == null ? ti : ti.withSchema(schema);
         }
 
         private Subscriber subscriber(Node node, int index, String trigger, String bus, Collection<String> inputs,

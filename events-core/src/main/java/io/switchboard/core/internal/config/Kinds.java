@@ -12,7 +12,8 @@ import java.util.Map;
  */
 final class Kinds {
 
-    enum Type { TEXT, INTEGER, BOOLEAN, DURATION, LIST, CRON }
+    /** A field's type; {@code SCHEMAS} is a mapping of routes to JSON Schemas, each becoming {@code schema.<route>.<form>}. */
+    enum Type { TEXT, INTEGER, BOOLEAN, DURATION, LIST, CRON, SCHEMAS }
 
     /**
      * One field.
@@ -41,7 +42,8 @@ final class Kinds {
         SOURCES.put("http", List.of(f("host", "host"), i("port", "port"), i("maxBodySize", "max-body-size"),
                 i("maxBatchEvents", "max-batch-events"), d("requestTimeout", "request-timeout"),
                 f("bearerToken", "auth.bearer-token"), f("hmacSecret", "auth.hmac-secret"),
-                f("hmacHeader", "auth.hmac-header"), l("callbackAllow", "callback.allow")));
+                f("hmacHeader", "auth.hmac-header"), l("callbackAllow", "callback.allow"),
+                new Field("schemas", null, Type.SCHEMAS, false)));
         SOURCES.put("kafka", List.of(new Field("brokers", "bootstrap.servers", Type.TEXT, true),
                 l("topic", "switchboard.topics"), f("topicPattern", "switchboard.topic.pattern"),
                 f("consumerGroup", "group.id"), i("maxMessageBytes", "max.partition.fetch.bytes"),

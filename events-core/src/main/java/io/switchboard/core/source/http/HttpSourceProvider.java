@@ -7,6 +7,7 @@ import io.switchboard.spi.EventSourceProvider;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,13 +19,18 @@ import java.util.Set;
  * {@code auth.hmac-header} (default X-Signature-256), {@code callback.attempts} (default 5),
  * {@code callback.backoff} (default 1s), {@code callback.max-backoff} (default 30s), {@code callback.timeout}
  * (default 10s), {@code callback.allow} (comma-separated origins that {@code X-Callback-Url} may name, e.g.
- * {@code https://hooks.example.com, http://127.0.0.1:*}; without it asynchronous invocations are refused). Durations: {@code 90s}, {@code 1h30m} or ISO-8601. Stateless and thread-safe.
+ * {@code https://hooks.example.com, http://127.0.0.1:*}; without it asynchronous invocations are refused), and per
+ * route a JSON Schema the events' data must satisfy: {@code schema.<route>.file} (a path),
+ * {@code schema.<route>.resource} (a classpath resource) or {@code schema.<route>.json} (the schema's text), e.g.
+ * {@code schema./apis/events.file=/etc/app/order.json} (see {@link HttpSource.Builder#schema}). Durations: {@code 90s}, {@code 1h30m} or ISO-8601. Stateless and thread-safe.
  */
 public final class HttpSourceProvider implements EventSourceProvider {
 
     private static final Set<String> KEYS = Set.of("host", "port", "max-body-size", "max-batch-events",
             "request-timeout", "read-timeout", "retry-after", "shutdown-grace", "auth.bearer-token", "auth.hmac-secret",
             "auth.hmac-header", "callback.attempts", "callback.backoff", "callback.max-backoff", "callback.timeout", "callback.allow");
+
+    private static final String SCHEMA = "schema.";
 
     @Override
     public String type() {
@@ -33,10 +39,33 @@ public final class HttpSourceProvider implements EventSourceProvider {
 
     @Override
     public EventSource create(String name, Map<String, String> config) {
-        ProviderConfig c = new ProviderConfig(type(), name, config, KEYS);
+        // route schemas have open-ended keys (the route is part of the key); the rest is a fixed set
+        Map<String, String> fixed = new LinkedHashMap<>();
+        Map<String, String> schemaKeys = new LinkedHashMap<>();
+        config.forEach((k, v) -> (k.startsWith(SCHEMA) ? schemaKeys : fixed).put(k, v));
+        ProviderConfig c = new ProviderConfig(type(), name, fixed, KEYS);
         HttpSource.Builder b = HttpSource.builder(name);
         String key = null;
         try {
+            for (Map.Entry<String, String> e : schemaKeys.entrySet()) {
+                key = e.getKey();
+                int dot = key.lastIndexOf('.');
+                String form = key.substring(dot + 1);
+                String route = key.substring(SCHEMA.length(), Math.max(SCHEMA.length(), dot));
+                io.switchboard.api.JsonSchema spec = switch (form) {
+                    case "file" -> io.switchboard.api.JsonSchema.file(java.nio.file.Path.of(e.getValue()));
+                    case "resource" -> io.switchboard.api.JsonSchema.resource(e.getValue());
+                    case "json" -> io.switchboard.api.JsonSchema.of(e.getValue());
+                    default -> throw new ConfigurationException("http source '" + name + "': key '" + key + "' names"
+                            + " no schema form: write schema.<route>.file, schema.<route>.resource or"
+                            + " schema.<route>.json, e.g. schema./apis/events.file=order.json");
+                };
+                try {
+                    b.schema(route, spec);
+                } catch (ConfigurationException | IllegalArgumentException problem) {
+                    throw new ConfigurationException(problem.getMessage() + " (key '" + key + "')", problem);
+                }
+            }
             if (c.has(key = "host")) {
                 b.host(c.string(key));
             }

@@ -3,10 +3,12 @@ package io.switchboard.core.internal.config;
 import io.switchboard.api.EventBus;
 import io.switchboard.api.EventSource;
 import io.switchboard.api.HttpTarget;
+import io.switchboard.api.JsonSchema;
 import io.switchboard.api.Sink;
 import io.switchboard.api.SourceContext;
 import io.switchboard.api.Subscriber;
 import io.switchboard.api.Trigger;
+import io.switchboard.api.TriggerInput;
 import io.switchboard.core.bus.InMemoryEventBus;
 import io.switchboard.core.source.cron.CronSourceProvider;
 import io.switchboard.core.source.cron.TimerSourceProvider;
@@ -128,7 +130,7 @@ class ConfigBinderTest {
         Trigger orders = triggers.get("orders");
         assertThat(orders.bus()).isEqualTo("orders");
         assertThat(orders.inputs().get("created").source()).isEqualTo("shop.created");
-        assertThat(orders.inputs().get("created").filter()).isEqualTo("type = 'order.created'");
+        assertThat(orders.inputs().get("created").filter()).isEqualTo("type = 'order.created' AND data.total > 100");
         assertThat(orders.subscribers()).extracting(Subscriber::name)
                 .containsExactly("ship", "audit", "subscriber-3", "subscriber-4", "latest");
 
@@ -172,5 +174,24 @@ class ConfigBinderTest {
         assertThat(hook.mode()).isEqualTo(HttpTarget.Mode.STRUCTURED);
         assertThat(hook.timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(triggers.get("housekeeping").subscribers().get(0).condition()).isEqualTo("nightly || beat || app");
+    }
+
+    @Test
+    void dataSettingsNamedSchemasAndInputSchemasAreRead() throws IOException {
+        ConfigBinder.Result r = load(complete(), Map.of("KAFKA_PASSWORD", "x"));
+        assertThat(r.dataFilters()).isTrue();
+        assertThat(r.dataMaxBytes()).isEqualTo(65536);
+        assertThat(r.dataMaxDepth()).isEqualTo(32);
+        assertThat(r.schemas()).containsOnly(
+                entry("https://example.com/order.v1.json", JsonSchema.of("{\"type\": \"object\", \"required\": [\"id\", \"total\"]}")),
+                entry("https://example.com/switchboard.json",
+                        JsonSchema.resource("io/switchboard/core/config/switchboard.schema.json")));
+        Map<String, TriggerInput> inputs = new LinkedHashMap<>();
+        r.triggers().forEach(t -> t.inputs().forEach((name, i) -> inputs.put(t.name() + "." + name, i)));
+        assertThat(inputs.get("orders.created").schema()).isEqualTo(JsonSchema.byDataschema());
+        // a mapping under json: becomes the schema's JSON, with YAML's numbers and lists kept as JSON types
+        assertThat(inputs.get("housekeeping.app").schema()).isEqualTo(JsonSchema.of("{\"type\":\"object\","
+                + "\"required\":[\"action\"],\"properties\":{\"action\":{\"type\":\"string\"},\"level\":{\"minimum\":1}}}"));
+        assertThat(inputs.get("housekeeping.beat").schema()).isNull();
     }
 }

@@ -79,6 +79,8 @@ class ConfigSchemaTest {
         levels.put("rateLimit", ConfigBinder.RATE_LIMIT);
         levels.put("batch", ConfigBinder.BATCH);
         levels.put("bus", List.copyOf(Kinds.BUSES.keySet()));
+        levels.put("data", ConfigBinder.DATA);
+        levels.put("schema", ConfigBinder.SCHEMA);
         levels.forEach((level, keys) -> assertThat(properties(defs.get(level))).as(level).containsExactlyElementsOf(keys));
         check(defs, "source.", Kinds.SOURCES);
         check(defs, "bus.", Kinds.BUSES);

@@ -66,6 +66,33 @@ class HttpSourceSchemaTest {
     }
 
     @Test
+    void theProvidersRouteSchemaKeysCheckTheDataOfTheirRoute(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("order.json");
+        java.nio.file.Files.writeString(file, ORDER_SCHEMA);
+        source = (HttpSource) new HttpSourceProvider().create("orders", java.util.Map.of("port", "0",
+                "shutdown-grace", "1s", "schema./.file", file.toString(), "schema./apis/events.json", "{\"type\": \"array\"}"));
+        ctx = new RecordingSourceContext("orders", clock);
+        source.start(ctx);
+
+        assertThat(post("/", "application/cloudevents+json", structured("ok", "{\"total\":5,\"currency\":\"EUR\"}"))
+                .statusCode()).isEqualTo(202);
+        assertThat(post("/", "application/cloudevents+json", structured("bad", "{\"total\":0,\"currency\":\"EUR\"}"))
+                .statusCode()).isEqualTo(400);
+        // the other route has its own schema: the valid order is not an array
+        assertThat(post("/apis/events", "application/cloudevents+json",
+                structured("other", "{\"total\":5,\"currency\":\"EUR\"}")).statusCode()).isEqualTo(400);
+        assertThat(ctx.emitted()).hasSize(1);
+    }
+
+    @Test
+    void aRouteSchemaKeyWithoutAFormIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> new HttpSourceProvider().create("orders", java.util.Map.of("schema./.yaml", "x")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'schema./.yaml'")
+                .hasMessageContaining("schema.<route>.file");
+    }
+
+    @Test
     void validDataIsPublishedAndInvalidDataIsA400ListingTheViolations() throws Exception {
         start(HttpSource.builder("orders").schema("/", JsonSchema.of(ORDER_SCHEMA)));
 
