@@ -1,5 +1,8 @@
 package io.switchboard.server;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,18 +81,15 @@ final class RouterProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         URI admin = URI.create(awaitLine(ADMIN, deadline).group(1));
         HttpClient client = HttpClient.newHttpClient();
-        while (true) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(admin.resolve("/health"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                return admin;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("router not ready in " + timeout + ": /health answered " + r.statusCode()
-                        + " " + r.body() + "\n" + output());
-            }
-            Thread.sleep(50);
+        HttpRequest health = HttpRequest.newBuilder(admin.resolve("/health")).timeout(Duration.ofSeconds(5)).build();
+        Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        try {
+            Awaitility.await("router ready: GET /health answers 200").atMost(left).pollInterval(Duration.ofMillis(50))
+                    .until(() -> client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("router not ready in " + timeout + "\n" + output(), e);
         }
+        return admin;
     }
 
     /** The bound URL of HTTP source {@code name}, from the banner. */

@@ -27,11 +27,11 @@ class ServerOptionsTest {
 
     @Test
     void readsEachFlagWithItsValueSeparateOrAfterAnEqualsSign() throws Exception {
-        ServerOptions o = run("--admin-port", "0", "--admin-host=0.0.0.0", "--drain-timeout", "45s", "--check",
+        ServerOptions o = run("--admin-port", "0", "--admin-host=127.0.0.2", "--drain-timeout", "45s", "--check",
                 "router.yaml");
 
         assertThat(o.adminPort()).isZero();
-        assertThat(o.adminHost()).isEqualTo("0.0.0.0");
+        assertThat(o.adminHost()).isEqualTo("127.0.0.2");
         assertThat(o.drainTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(o.checkOnly()).isTrue();
         assertThat(o.configuration()).isEqualTo(Path.of("router.yaml"));

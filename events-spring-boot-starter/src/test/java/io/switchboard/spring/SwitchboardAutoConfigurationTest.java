@@ -19,7 +19,9 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.event.ContextClosedEvent;
 
 import java.time.Duration;
 import java.util.List;
@@ -399,8 +401,9 @@ class SwitchboardAutoConfigurationTest {
      * publishes does), so the context destroys it before the runtime bean: only the lifecycle's drain keeps it alive
      * until its event is handled.
      */
-    static class SlowHandler {
+    static class SlowHandler implements ApplicationListener<ContextClosedEvent> {
         final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch closing = new CountDownLatch(1);
         final List<String> log = new CopyOnWriteArrayList<>();
 
         SlowHandler(Switchboard publisher) {
@@ -410,8 +413,16 @@ class SwitchboardAutoConfigurationTest {
         @SwitchboardHandler("slow")
         void handle(CloudEvent event) throws InterruptedException {
             entered.countDown();
-            Thread.sleep(300); // still running when the context starts closing
+            // still running when the context starts closing: finishes only once the close has begun
+            if (!closing.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the context did not start closing");
+            }
             log.add("handled " + event.getId());
+        }
+
+        @Override
+        public void onApplicationEvent(ContextClosedEvent event) {
+            closing.countDown();
         }
 
         @PreDestroy
